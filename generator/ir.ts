@@ -1,0 +1,60 @@
+/**
+ * The contract's intermediate model: what generator/load produces from an AsyncAPI 3.0 document, and what
+ * every emitter (and the breaking-change diff) reads. Plain JSON-able data: no parser objects, sorted
+ * deterministically (channels by id, schema names alphabetically).
+ */
+import type { Framing, QoS } from '../runtime/descriptor.js';
+
+/** A JSON Schema (draft-07 subset as AsyncAPI uses it). `$ref`s to named schemas are kept as
+ *  `{ "$ref": "#/components/schemas/<Name>" }` and resolved through ContractIR.schemas. */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+export interface ContractIR {
+  readonly source: { readonly path: string; readonly sha256: string };
+  readonly info: { readonly title: string; readonly version: string; readonly description?: string };
+  /** Sorted by id. */
+  readonly channels: readonly ChannelIR[];
+  /** Every named schema (components/schemas), by name; internal $refs point at '#/components/schemas/<Name>'. */
+  readonly schemas: Readonly<Record<string, JsonSchema>>;
+}
+
+export interface ParameterIR {
+  readonly name: string;
+  readonly description?: string;
+  readonly enum?: readonly string[];
+  readonly examples?: readonly string[];
+}
+
+export interface ChannelIR {
+  /** Channel id in the document (components key / channels key), e.g. 'sttFinal'. */
+  readonly id: string;
+  /** e.g. 'system/health/{client_id}' */
+  readonly address: string;
+  readonly title?: string;
+  readonly summary?: string;
+  readonly description?: string;
+  readonly parameters: readonly ParameterIR[];
+  /** From the send operation's MQTT binding (or the receive one when there is no send). Default 0. */
+  readonly qos: QoS;
+  /** From the operation's MQTT binding. Default false. */
+  readonly retain: boolean;
+  readonly framing: Framing;
+  /** Name of the message in the document (e.g. 'SttFinal'). */
+  readonly messageName: string;
+  /** Schema of the payload model (bare message, or the Envelope's data), usually a $ref to a named schema. */
+  readonly dataSchema: JsonSchema;
+  /** Name of the data model's schema (for types): the $ref target or the inline schema's title. */
+  readonly dataTypeName: string;
+  /** The whole wire schema of an enveloped message (the document's payload), null for bare channels. */
+  readonly envelopeSchema: JsonSchema | null;
+  /** Services that publish / subscribe (x-publishers / x-subscribers), for docs. */
+  readonly publishers: readonly string[];
+  readonly subscribers: readonly string[];
+  readonly correlation: { readonly location: string; readonly description?: string } | null;
+  /** Channel id of the reply when this channel carries requests. */
+  readonly reply: string | null;
+  /** Operation ids that use this channel, with their action. */
+  readonly operations: readonly { readonly id: string; readonly action: 'send' | 'receive' }[];
+  /** Example payload models (data) from the message examples, for tests and the test kit. */
+  readonly examples: readonly unknown[];
+}

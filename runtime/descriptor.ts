@@ -1,0 +1,76 @@
+/**
+ * The seam between generated code and the runtime.
+ *
+ * Generated code (generated/channels.ts) describes each channel of a contract with a ChannelDescriptor and
+ * hands it to the runtime; the runtime never imports generated code and knows nothing about any one
+ * contract. Descriptors are plain data plus compiled validator functions.
+ */
+
+export type QoS = 0 | 1 | 2;
+
+/** One reason a value failed validation. */
+export interface FieldError {
+  /** JSON pointer into the checked value ('' = the value itself), e.g. '/data/confidence'. For a missing
+   *  required key it points at the missing key; for a forbidden extra key it points at that key. */
+  readonly path: string;
+  /** Human-readable, e.g. 'must be <= 1'. */
+  readonly message: string;
+  /** The JSON Schema keyword that failed: 'required', 'type', 'additionalProperties', 'minimum', 'maximum',
+   *  'enum', 'const', 'oneOf', 'format', ... */
+  readonly rule: string;
+}
+
+export type ValidationResult = { readonly ok: true } | { readonly ok: false; readonly errors: readonly FieldError[] };
+
+/** A compiled validator: pure, synchronous, never throws. */
+export type Validator = (value: unknown) => ValidationResult;
+
+/**
+ * How a channel's messages are framed on the wire.
+ * - bare: the payload model is the whole message.
+ * - envelope: the message is the Envelope {id, type, ts, source, data} with the model in `data`.
+ *   Publishers send `eventType`; subscribers accept any of `acceptedTypes` (which includes eventType).
+ *   `acceptBare`: receivers also accept the bare model (the Python consumers' fallback).
+ *   `publishBare`: generated publishers send the bare model (a receiver that reads only top-level keys).
+ */
+export type Framing =
+  | { readonly kind: 'bare' }
+  | {
+      readonly kind: 'envelope';
+      readonly eventType: string;
+      readonly acceptedTypes: readonly string[];
+      readonly acceptBare: boolean;
+      readonly publishBare: boolean;
+    };
+
+/** The wire Envelope. */
+export interface Envelope<TData = unknown> {
+  readonly id: string;
+  readonly type: string;
+  readonly ts: number;
+  readonly source: string;
+  readonly data: TData;
+}
+
+export interface ChannelDescriptor<TData = unknown, TParam extends string = string> {
+  /** Stable channel id from the contract, e.g. 'sttFinal'. */
+  readonly id: string;
+  /** Address template, e.g. 'system/health/{client_id}'. */
+  readonly address: string;
+  /** Parameter names in the order they appear in the address. */
+  readonly parameters: readonly TParam[];
+  readonly qos: QoS;
+  readonly retain: boolean;
+  readonly framing: Framing;
+  /** Validates the payload model: the Envelope's `data`, or the whole message of a bare channel. */
+  readonly validateData: Validator;
+  /** Validates a whole wire Envelope (keys, `type` in acceptedTypes, `data`). null for bare channels. */
+  readonly validateEnvelope: Validator | null;
+  /** AsyncAPI correlation id location, e.g. '$message.payload#/data/id' or '$message.payload#/id'. */
+  readonly correlation: { readonly location: string } | null;
+  /** Channel id of the reply, for request channels. */
+  readonly reply: string | null;
+  readonly description?: string;
+  /** Type-level only: carries TData so runtime functions can infer the payload type. Never set. */
+  readonly __data?: (data: TData) => void;
+}
