@@ -57,4 +57,10 @@ export interface ChannelIR {
   readonly operations: readonly { readonly id: string; readonly action: 'send' | 'receive' }[];
   /** Example payload models (data) from the message examples, for tests and the test kit. */
   readonly examples: readonly unknown[];
+  /** Added by the generator: name of the envelope's named schema (the wire payload), null for bare channels. */
+  readonly envelopeTypeName: string | null;
+  /** Added by the generator: the message examples' whole wire payloads (envelopes for enveloped channels). */
+  readonly wireExamples: readonly unknown[];
+  /** Added by the generator: JSON pointer of the channel in the document ('#/channels/<id>'), for diagnostics. */
+  readonly pointer: string;
 }

@@ -1,0 +1,660 @@
+/**
+ * generator/load: AsyncAPI 3.0 document → ContractIR.
+ *
+ * Two readers work side by side:
+ * - `@asyncapi/parser` validates the document against the AsyncAPI 3 schema (incl. MQTT bindings and
+ *   $ref resolution); its error-level diagnostics are reported as they are.
+ * - the raw YAML (parsed with line numbers) is read for structure, so named schemas stay `$ref`s in the IR
+ *   and every problem can name its line. The generator's own semantic checks (QoS, unknown channels,
+ *   envelope shape, parameters, names, ...) run on it.
+ * Every problem is collected, then thrown together as one ContractLoadError. The IR holds no parser objects
+ * and is ordered deterministically (channels by id, schemas by name).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
+import type { Framing, QoS } from '../runtime/descriptor.js';
+import type { ChannelIR, ContractIR, JsonSchema, ParameterIR } from './ir.js';
+import { ContractLoadError, fromPointer, toPointer, type Diagnostic } from './diagnostics.js';
+import { camelCase, isIdentifier } from './names.js';
+
+export { ContractLoadError, formatDiagnostic, isContractLoadError, type Diagnostic } from './diagnostics.js';
+
+const SCHEMA_PREFIX = '#/components/schemas/';
+
+/** Read and load a contract document. The IR's source path is `file` relative to the working directory (posix). */
+export async function loadContract(file: string): Promise<ContractIR> {
+  const rel = toPosix(path.relative(process.cwd(), path.resolve(file)) || file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ContractLoadError(rel, [{ message: `cannot read ${rel}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, pointer: '#' }], {
+      cause: e,
+    });
+  }
+  return loadContractFromString(text, rel);
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Obj = { [k: string]: Json };
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Load a contract from its text; `sourcePath` is what headers and messages call the document. */
+export async function loadContractFromString(text: string, sourcePath: string): Promise<ContractIR> {
+  const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+  const lineCounter = new LineCounter();
+  const ydoc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (ydoc.errors.length > 0) {
+    throw new ContractLoadError(
+      sourcePath,
+      ydoc.errors.map((e) => ({
+        message: `invalid YAML: ${e.message.split('\n')[0]}`,
+        pointer: '#',
+        ...(e.pos ? { line: lineCounter.linePos(e.pos[0]).line } : {}),
+      })),
+    );
+  }
+  const raw = ydoc.toJS({ maxAliasCount: 1000 }) as unknown;
+  const lines = new Lines(ydoc, lineCounter);
+  if (!isObj(raw)) {
+    throw new ContractLoadError(sourcePath, [{ message: 'the document is not a YAML/JSON object', pointer: '#', line: 1 }]);
+  }
+
+  const parserDiags = await parserDiagnostics(text, sourcePath);
+  const reader = new Reader(raw as Obj, lines);
+  const ir = reader.read({ path: sourcePath, sha256 });
+
+  // The generator's own diagnostics say more about their spot than the parser's generic schema messages.
+  const related = (a: string, b: string) => a === b || a.startsWith(b + '/') || b.startsWith(a + '/');
+  const all: Diagnostic[] = [...reader.diagnostics, ...parserDiags.filter((p) => !reader.diagnostics.some((d) => related(d.pointer, p.pointer)))];
+  if (all.length > 0) {
+    const sorted = dedupe(all).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
+    throw new ContractLoadError(sourcePath, sorted);
+  }
+  return ir;
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.pointer}\u0000${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Error-level diagnostics of @asyncapi/parser (AsyncAPI schema, bindings, $refs). */
+async function parserDiagnostics(text: string, sourcePath: string): Promise<Diagnostic[]> {
+  const { Parser, DiagnosticSeverity } = await import('@asyncapi/parser');
+  const parser = new Parser({ ruleset: { recommended: false } });
+  let diags;
+  try {
+    ({ diagnostics: diags } = await parser.parse(text));
+  } catch (e) {
+    return [{ message: `the AsyncAPI parser failed on ${sourcePath}: ${e instanceof Error ? e.message : String(e)}`, pointer: '#' }];
+  }
+  const errors = diags.filter((d) => d.severity === DiagnosticSeverity.Error);
+  const out: Diagnostic[] = errors.map((d) => ({
+    message: d.message,
+    pointer: toPointer(d.path.map(String)),
+    ...(d.range ? { line: d.range.start.line + 1 } : {}),
+  }));
+  // Drop the vague "must match "then" schema" when a more precise problem sits below the same spot.
+  return out.filter(
+    (d) => !(/must match "(then|else)" schema/.test(d.message) && out.some((o) => o !== d && o.pointer.startsWith(d.pointer + '/'))),
+  );
+}
+
+/** Line numbers of JSON pointers in the YAML source. */
+class Lines {
+  constructor(
+    private readonly doc: Document,
+    private readonly counter: LineCounter,
+  ) {}
+  /** Line of the node at `pointer`, or of its nearest existing ancestor. */
+  of(pointer: string): number | undefined {
+    const segs = fromPointer(pointer);
+    let node: unknown = this.doc.contents;
+    let best: number | undefined = this.lineOfNode(node);
+    for (const seg of segs) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? String(p.key.value) : String(p.key)) === seg);
+        if (!pair) break;
+        const keyLine = this.lineOfNode(pair.key);
+        node = pair.value;
+        best = keyLine ?? this.lineOfNode(node) ?? best;
+      } else if (isSeq(node)) {
+        node = node.items[Number(seg)];
+        if (node === undefined) break;
+        best = this.lineOfNode(node) ?? best;
+      } else break;
+    }
+    return best;
+  }
+  private lineOfNode(n: unknown): number | undefined {
+    const r = (n as Node | undefined)?.range;
+    return r ? this.counter.linePos(r[0]).line : undefined;
+  }
+}
+
+interface Resolved {
+  readonly value: Json | undefined;
+  readonly pointer: string;
+}
+
+class Reader {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(
+    private readonly doc: Obj,
+    private readonly lines: Lines,
+  ) {}
+
+  private report(message: string, pointer: string): void {
+    const line = this.lines.of(pointer);
+    this.diagnostics.push({ message, pointer, ...(line !== undefined ? { line } : {}) });
+  }
+
+  /** The value at a '#/...' pointer, or undefined. */
+  private at(pointer: string): Json | undefined {
+    let v: Json | undefined = this.doc;
+    for (const seg of fromPointer(pointer)) {
+      if (Array.isArray(v)) v = v[Number(seg)];
+      else if (isObj(v)) v = Object.prototype.hasOwnProperty.call(v, seg) ? v[seg] : undefined;
+      else return undefined;
+    }
+    return v;
+  }
+
+  /** Follow `$ref` chains from the value at `pointer` (reporting broken and external refs). */
+  private deref(value: Json | undefined, pointer: string): Resolved {
+    const seen = new Set<string>();
+    let cur: Resolved = { value, pointer };
+    while (isObj(cur.value) && typeof cur.value.$ref === 'string') {
+      const ref = cur.value.$ref;
+      const refPtr = `${cur.pointer}/$ref`;
+      if (!ref.startsWith('#')) {
+        this.report(`external $ref "${ref}" is not supported: keep the contract in one document`, refPtr);
+        return { value: undefined, pointer: cur.pointer };
+      }
+      if (seen.has(ref)) {
+        this.report(`circular $ref "${ref}"`, refPtr);
+        return { value: undefined, pointer: cur.pointer };
+      }
+      seen.add(ref);
+      const target = this.at(ref);
+      if (target === undefined) {
+        this.report(`broken $ref "${ref}": the document has nothing there`, refPtr);
+        return { value: undefined, pointer: cur.pointer };
+      }
+      cur = { value: target, pointer: ref };
+    }
+    return cur;
+  }
+
+  read(source: { path: string; sha256: string }): ContractIR {
+    const doc = this.doc;
+    const version = doc.asyncapi;
+    if (typeof version !== 'string' || !version.startsWith('3.')) {
+      this.report(`unsupported AsyncAPI version ${JSON.stringify(version ?? null)}: the generator reads 3.x documents`, '#/asyncapi');
+    }
+    const info = isObj(doc.info) ? doc.info : {};
+    const schemas = this.readSchemas();
+    this.checkAllRefs(doc, '#');
+
+    const channelsRaw = isObj(doc.channels) ? doc.channels : {};
+    const ops = this.readOperations(channelsRaw);
+
+    const channels: ChannelIR[] = [];
+    const byName = new Map<string, string>();
+    for (const id of Object.keys(channelsRaw).sort()) {
+      const ch = this.readChannel(id, channelsRaw[id], ops.get(id) ?? [], schemas);
+      if (!ch) continue;
+      const name = camelCase(id);
+      const other = byName.get(name);
+      if (other !== undefined) {
+        this.report(`channels "${other}" and "${id}" give the same function names (${name}): rename one`, toPointer(['channels', id]));
+      } else byName.set(name, id);
+      channels.push(ch);
+    }
+    this.checkReplies(channels);
+
+    return {
+      source,
+      info: {
+        title: typeof info.title === 'string' ? info.title : 'untitled contract',
+        version: typeof info.version === 'string' ? info.version : String(info.version ?? ''),
+        ...(typeof info.description === 'string' ? { description: info.description } : {}),
+      },
+      channels,
+      schemas,
+    };
+  }
+
+  /** components/schemas, sorted by name, each with `title` = its key. */
+  private readSchemas(): Record<string, JsonSchema> {
+    const comps = isObj(this.doc.components) ? this.doc.components : {};
+    const raw = isObj(comps.schemas) ? comps.schemas : {};
+    const out: Record<string, JsonSchema> = {};
+    for (const name of Object.keys(raw).sort()) {
+      const ptr = toPointer(['components', 'schemas', name]);
+      const s = raw[name];
+      if (!isIdentifier(name)) {
+        this.report(`schema name "${name}" is not a valid TypeScript identifier`, ptr);
+      }
+      if (typeof s === 'boolean') {
+        out[name] = { title: name, ...(s ? {} : { not: {} }) };
+        continue;
+      }
+      if (!isObj(s)) {
+        this.report(`schema "${name}" is not an object`, ptr);
+        continue;
+      }
+      if (s.title !== undefined && s.title !== name) {
+        this.report(`schema title "${String(s.title)}" differs from its key "${name}": names come from the key`, `${ptr}/title`);
+      }
+      this.checkInlineSchemas(s, ptr, false);
+      out[name] = stripExtensions({ ...s, title: name }) as JsonSchema;
+    }
+    return out;
+  }
+
+  /** Inline object/enum schemas where Modelina cannot derive a name (array items, oneOf/anyOf/allOf branches) need a title. */
+  private checkInlineSchemas(s: Json, ptr: string, needsName: boolean): void {
+    if (!isObj(s) || typeof s.$ref === 'string') return;
+    const structural = isObj(s.properties) || s.type === 'object' || Array.isArray(s.enum) || Array.isArray(s.oneOf) || Array.isArray(s.anyOf);
+    if (needsName && structural && typeof s.title !== 'string') {
+      this.report('inline schema without a title would become an anonymous model: move it to components/schemas and $ref it, or give it a title', ptr);
+    }
+    if (isObj(s.properties)) for (const [k, v] of Object.entries(s.properties)) this.checkInlineSchemas(v, `${ptr}/properties/${esc(k)}`, false);
+    if (isObj(s.additionalProperties)) this.checkInlineSchemas(s.additionalProperties, `${ptr}/additionalProperties`, true);
+    if (isObj(s.items)) this.checkInlineSchemas(s.items, `${ptr}/items`, true);
+    else if (Array.isArray(s.items)) s.items.forEach((v, i) => this.checkInlineSchemas(v, `${ptr}/items/${i}`, true));
+    for (const k of ['oneOf', 'anyOf', 'allOf'] as const) {
+      const arr = s[k];
+      if (Array.isArray(arr)) arr.forEach((v, i) => this.checkInlineSchemas(v, `${ptr}/${k}/${i}`, k !== 'allOf'));
+    }
+  }
+
+  /** Every `$ref` in the document must be internal and point at something. */
+  private checkAllRefs(v: Json, ptr: string): void {
+    if (Array.isArray(v)) v.forEach((x, i) => this.checkAllRefs(x, `${ptr}/${i}`));
+    else if (isObj(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === '$ref' && typeof x === 'string') {
+          if (!x.startsWith('#')) this.report(`external $ref "${x}" is not supported: keep the contract in one document`, `${ptr}/$ref`);
+          else if (this.at(x) === undefined && !x.startsWith('#/channels/')) this.report(`broken $ref "${x}": the document has nothing there`, `${ptr}/$ref`);
+          else if (ptr.includes('/schemas/') || ptr.includes('/payload')) {
+            if (!x.startsWith(SCHEMA_PREFIX) && isSchemaContext(ptr)) {
+              this.report(`$ref "${x}" inside a schema must point into #/components/schemas`, `${ptr}/$ref`);
+            }
+          }
+        } else if (k !== 'examples' && k !== 'example' && k !== 'default' && k !== 'const' && k !== 'enum') {
+          this.checkAllRefs(x, `${ptr}/${esc(k)}`);
+        }
+      }
+    }
+  }
+
+  private readOperations(channels: Obj): Map<string, OpInfo[]> {
+    const out = new Map<string, OpInfo[]>();
+    const raw = isObj(this.doc.operations) ? this.doc.operations : {};
+    for (const id of Object.keys(raw).sort()) {
+      const ptr = toPointer(['operations', id]);
+      const op = this.deref(raw[id], ptr);
+      if (!isObj(op.value)) continue;
+      const o = op.value;
+      const action = o.action;
+      if (action !== 'send' && action !== 'receive') {
+        this.report(`operation "${id}" has action ${JSON.stringify(action ?? null)}: must be "send" or "receive"`, `${op.pointer}/action`);
+        continue;
+      }
+      const chId = this.channelIdOf(o.channel, `${op.pointer}/channel`, `operation "${id}"`, channels);
+      if (chId === null) continue;
+      let qos: QoS = 0;
+      let retain = false;
+      const bindings = this.deref(o.bindings, `${op.pointer}/bindings`);
+      const mqtt = isObj(bindings.value) ? this.deref(bindings.value.mqtt, `${bindings.pointer}/mqtt`) : undefined;
+      if (mqtt && isObj(mqtt.value)) {
+        const q = mqtt.value.qos;
+        if (q !== undefined) {
+          if (q === 0 || q === 1 || q === 2) qos = q;
+          else this.report(`invalid QoS ${JSON.stringify(q)}: must be 0, 1 or 2`, `${mqtt.pointer}/qos`);
+        }
+        const r = mqtt.value.retain;
+        if (r !== undefined) {
+          if (typeof r === 'boolean') retain = r;
+          else this.report(`invalid retain ${JSON.stringify(r)}: must be true or false`, `${mqtt.pointer}/retain`);
+        }
+      }
+      let reply: string | null = null;
+      if (o.reply !== undefined) {
+        const rep = this.deref(o.reply, `${op.pointer}/reply`);
+        if (isObj(rep.value) && rep.value.channel !== undefined) {
+          reply = this.channelIdOf(rep.value.channel, `${rep.pointer}/channel`, `the reply of operation "${id}"`, channels);
+        }
+      }
+      const list = out.get(chId) ?? [];
+      list.push({ id, action, qos, retain, reply, pointer: op.pointer });
+      out.set(chId, list);
+    }
+    return out;
+  }
+
+  /** The channel id an operation's `channel: { $ref: '#/channels/<id>' }` names, or null (reported). */
+  private channelIdOf(ref: Json | undefined, ptr: string, what: string, channels: Obj): string | null {
+    if (!isObj(ref) || typeof ref.$ref !== 'string') {
+      this.report(`${what} has no channel: expected { $ref: '#/channels/<id>' }`, ptr);
+      return null;
+    }
+    const m = /^#\/channels\/([^/]+)$/.exec(ref.$ref);
+    const id = m ? fromPointer(`#/${m[1]}`)[0]! : undefined;
+    if (id === undefined || !Object.prototype.hasOwnProperty.call(channels, id)) {
+      this.report(`${what} references unknown channel "${ref.$ref}"`, `${ptr}/$ref`);
+      return null;
+    }
+    return id;
+  }
+
+  private readChannel(id: string, rawCh: Json | undefined, ops: OpInfo[], schemas: Record<string, JsonSchema>): ChannelIR | null {
+    const basePtr = toPointer(['channels', id]);
+    const chR = this.deref(rawCh, basePtr);
+    if (!isObj(chR.value)) {
+      if (chR.value !== undefined) this.report(`channel "${id}" is not an object`, basePtr);
+      return null;
+    }
+    const ch = chR.value;
+    const ptr = chR.pointer;
+    if (!isIdentifier(camelCase(id))) this.report(`channel id "${id}" does not give a usable identifier`, basePtr);
+
+    // Address and parameters
+    const address = ch.address;
+    if (typeof address !== 'string' || address === '') {
+      this.report(`channel "${id}" has no address (the MQTT topic)`, `${ptr}/address`);
+      return null;
+    }
+    if (/[+#]/.test(address)) this.report(`address "${address}" contains an MQTT wildcard; use {parameters}`, `${ptr}/address`);
+    const inAddress: string[] = [];
+    for (const level of address.split('/')) {
+      const m = /^\{([^{}]+)\}$/.exec(level);
+      if (m) inAddress.push(m[1]!);
+      else if (/[{}]/.test(level)) {
+        this.report(`address level "${level}" mixes a parameter with text: a parameter must fill a whole topic level`, `${ptr}/address`);
+      }
+    }
+    const dupParam = inAddress.find((p, i) => inAddress.indexOf(p) !== i);
+    if (dupParam) this.report(`parameter "${dupParam}" appears twice in the address`, `${ptr}/address`);
+    const paramsRaw = isObj(ch.parameters) ? ch.parameters : {};
+    for (const p of Object.keys(paramsRaw)) {
+      if (!inAddress.includes(p)) this.report(`parameter "${p}" is not in the address "${address}"`, `${ptr}/parameters/${esc(p)}`);
+    }
+    const parameters: ParameterIR[] = [];
+    for (const p of inAddress) {
+      if (!Object.prototype.hasOwnProperty.call(paramsRaw, p)) {
+        this.report(`address parameter "{${p}}" is not declared under parameters`, `${ptr}/parameters`);
+        continue;
+      }
+      const pr = this.deref(paramsRaw[p], `${ptr}/parameters/${esc(p)}`);
+      const pv = isObj(pr.value) ? pr.value : {};
+      parameters.push({
+        name: p,
+        ...(typeof pv.description === 'string' ? { description: pv.description } : {}),
+        ...(Array.isArray(pv.enum) ? { enum: pv.enum.map(String) } : {}),
+        ...(Array.isArray(pv.examples) ? { examples: pv.examples.map(String) } : {}),
+      });
+    }
+
+    // Message
+    const msgs = isObj(ch.messages) ? ch.messages : {};
+    const msgKeys = Object.keys(msgs);
+    if (msgKeys.length !== 1) {
+      this.report(
+        msgKeys.length === 0
+          ? `channel "${id}" has no message: declare exactly one under messages`
+          : `channel "${id}" has ${msgKeys.length} messages: the generator needs exactly one`,
+        `${ptr}/messages`,
+      );
+      return null;
+    }
+    const msgKey = msgKeys[0]!;
+    const msgR = this.deref(msgs[msgKey], `${ptr}/messages/${esc(msgKey)}`);
+    if (!isObj(msgR.value)) return null;
+    const msg = msgR.value;
+    const msgPtr = msgR.pointer;
+    const mm = /^#\/components\/messages\/([^/]+)$/.exec(msgPtr);
+    const messageName = typeof msg.name === 'string' ? msg.name : mm ? fromPointer(`#/${mm[1]}`)[0]! : msgKey;
+
+    let payload = msg.payload;
+    let payloadPtr = `${msgPtr}/payload`;
+    if (isObj(payload) && payload.schemaFormat !== undefined && payload.schema !== undefined) {
+      const fmt = String(payload.schemaFormat);
+      if (!/json|asyncapi/i.test(fmt)) this.report(`payload schemaFormat "${fmt}" is not supported (JSON Schema / AsyncAPI schema only)`, `${payloadPtr}/schemaFormat`);
+      payload = payload.schema;
+      payloadPtr = `${payloadPtr}/schema`;
+    }
+    if (payload === undefined) {
+      this.report(`message "${messageName}" has no payload`, msgPtr);
+      return null;
+    }
+    const payloadSchema = this.keepRef(payload);
+    const payloadName = this.schemaName(payload, payloadPtr, `the payload of message "${messageName}"`);
+
+    // Framing
+    let framing: Framing = { kind: 'bare' };
+    let dataSchema: JsonSchema = payloadSchema;
+    let dataTypeName = payloadName ?? 'unknown';
+    let envelopeSchema: JsonSchema | null = null;
+    let envelopeTypeName: string | null = null;
+    const xe = msg['x-envelope'];
+    if (xe !== undefined) {
+      const xePtr = `${msgPtr}/x-envelope`;
+      const env = isObj(xe) ? xe : {};
+      const eventType = env.type;
+      const bare = env.bare ?? 'never';
+      if (typeof eventType !== 'string' || eventType === '') {
+        this.report('x-envelope needs the canonical event type: x-envelope: { type: <event type> }', xePtr);
+      }
+      if (bare !== 'never' && bare !== 'accept' && bare !== 'send') {
+        this.report(`x-envelope bare ${JSON.stringify(bare)}: must be never, accept or send`, `${xePtr}/bare`);
+      }
+      const resolved = this.deref(payload, payloadPtr);
+      const ps = isObj(resolved.value) ? resolved.value : {};
+      const props = isObj(ps.properties) ? ps.properties : undefined;
+      const envName = payloadName ?? 'payload';
+      let accepted: string[] = [];
+      if (!props || props.data === undefined) {
+        this.report(`envelope payload "${envName}" has no "data" property (the payload model)`, props ? `${resolved.pointer}/properties` : resolved.pointer);
+      }
+      if (!props || props.type === undefined) {
+        this.report(`envelope payload "${envName}" has no "type" property (the event type)`, props ? `${resolved.pointer}/properties` : resolved.pointer);
+      } else if (typeof eventType === 'string') {
+        const tR = this.deref(props.type, `${resolved.pointer}/properties/type`);
+        const t = isObj(tR.value) ? tR.value : {};
+        if (t.const !== undefined) accepted = [String(t.const)];
+        else if (Array.isArray(t.enum)) accepted = t.enum.map(String);
+        else {
+          this.report(`envelope "type" of "${envName}" must pin the accepted event types with const or enum`, tR.pointer);
+        }
+        if (accepted.length > 0 && !accepted.includes(eventType)) {
+          this.report(
+            `envelope "type" of "${envName}" does not accept the canonical type "${eventType}" (accepts ${accepted.map((a) => `"${a}"`).join(', ')})`,
+            tR.pointer,
+          );
+        }
+      }
+      const req = Array.isArray(ps.required) ? ps.required : [];
+      if (props && props.data !== undefined && props.type !== undefined && !(req.includes('type') && req.includes('data'))) {
+        this.report(`envelope payload "${envName}" must list "type" and "data" as required`, `${resolved.pointer}/required`);
+      }
+      if (props && props.data !== undefined && typeof eventType === 'string') {
+        const dataPtr = `${resolved.pointer}/properties/data`;
+        dataSchema = this.keepRef(props.data);
+        dataTypeName = this.schemaName(props.data, dataPtr, `the envelope data of message "${messageName}"`) ?? 'unknown';
+        envelopeSchema = payloadSchema;
+        envelopeTypeName = payloadName;
+        framing = {
+          kind: 'envelope',
+          eventType,
+          acceptedTypes: [eventType, ...accepted.filter((a) => a !== eventType)],
+          acceptBare: bare === 'accept' || bare === 'send',
+          publishBare: bare === 'send',
+        };
+      }
+    }
+
+    // QoS / retain from the send operation (else the receive one)
+    const sends = ops.filter((o) => o.action === 'send');
+    const src = sends.length > 0 ? sends : ops.filter((o) => o.action === 'receive');
+    const first = src[0];
+    for (const o of src.slice(1)) {
+      if (o.qos !== first!.qos || o.retain !== first!.retain) {
+        this.report(
+          `operations "${first!.id}" and "${o.id}" give channel "${id}" different QoS/retain (${first!.qos}/${first!.retain} vs ${o.qos}/${o.retain})`,
+          `${o.pointer}/bindings`,
+        );
+      }
+    }
+    const replies = [...new Set(ops.map((o) => o.reply).filter((r): r is string => r !== null))];
+    if (replies.length > 1) this.report(`channel "${id}" has operations with different reply channels (${replies.join(', ')})`, basePtr);
+
+    // Correlation
+    let correlation: ChannelIR['correlation'] = null;
+    if (msg.correlationId !== undefined) {
+      const cR = this.deref(msg.correlationId, `${msgPtr}/correlationId`);
+      if (isObj(cR.value) && typeof cR.value.location === 'string') {
+        const location = cR.value.location;
+        if (!/^\$message\.(payload|header)(#.*)?$/.test(location)) {
+          this.report(`correlationId location "${location}" must be a runtime expression like $message.payload#/data/id`, `${cR.pointer}/location`);
+        }
+        correlation = { location, ...(typeof cR.value.description === 'string' ? { description: cR.value.description } : {}) };
+      } else this.report('correlationId needs a location', cR.pointer);
+    }
+
+    // Examples
+    const wireExamples: unknown[] = [];
+    if (Array.isArray(msg.examples)) {
+      for (const ex of msg.examples) if (isObj(ex) && ex.payload !== undefined) wireExamples.push(ex.payload);
+    }
+    const examples = framing.kind === 'envelope' ? wireExamples.map((w) => (isObj(w) && 'data' in w ? w.data : w)) : wireExamples;
+
+    const str = (v: Json | undefined) => (typeof v === 'string' ? v : undefined);
+    const list = (v: Json | undefined, p: string): string[] => {
+      if (v === undefined) return [];
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+        this.report('must be a list of service names', p);
+        return [];
+      }
+      return v as string[];
+    };
+    const description = str(ch.description) ?? str(msg.description) ?? str(msg.summary);
+    const title = str(ch.title) ?? str(msg.title);
+    const summary = str(ch.summary) ?? str(msg.summary);
+    void schemas;
+    return {
+      id,
+      address,
+      ...(title !== undefined ? { title } : {}),
+      ...(summary !== undefined ? { summary } : {}),
+      ...(description !== undefined ? { description } : {}),
+      parameters,
+      qos: first?.qos ?? 0,
+      retain: first?.retain ?? false,
+      framing,
+      messageName,
+      dataSchema,
+      dataTypeName,
+      envelopeSchema,
+      envelopeTypeName,
+      publishers: list(ch['x-publishers'], `${ptr}/x-publishers`),
+      subscribers: list(ch['x-subscribers'], `${ptr}/x-subscribers`),
+      correlation,
+      reply: replies[0] ?? null,
+      operations: [...ops].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((o) => ({ id: o.id, action: o.action })),
+      examples,
+      wireExamples,
+      pointer: basePtr,
+    };
+  }
+
+  /** A request and its reply must share the correlation location. */
+  private checkReplies(channels: ChannelIR[]): void {
+    const byId = new Map(channels.map((c) => [c.id, c]));
+    for (const c of channels) {
+      if (c.reply === null) continue;
+      const r = byId.get(c.reply);
+      if (!r) continue;
+      if (c.correlation && r.correlation && c.correlation.location !== r.correlation.location) {
+        this.report(
+          `request "${c.id}" and reply "${r.id}" declare different correlationId locations ("${c.correlation.location}" vs "${r.correlation.location}")`,
+          toPointer(['channels', c.id]),
+        );
+      } else if ((c.correlation === null) !== (r.correlation === null)) {
+        const missing = c.correlation === null ? c : r;
+        this.report(`request/reply pair "${c.id}" → "${r.id}": "${missing.id}"'s message declares no correlationId`, toPointer(['channels', missing.id]));
+      }
+    }
+  }
+
+  /** A schema for the IR: `$ref`s into components/schemas stay refs; inline schemas are copied without x- keys. */
+  private keepRef(s: Json): JsonSchema {
+    if (isObj(s) && typeof s.$ref === 'string') return { $ref: s.$ref };
+    return (stripExtensions(s) ?? {}) as JsonSchema;
+  }
+
+  /** The name of a payload/data schema: its components/schemas key, or an inline schema's title. */
+  private schemaName(s: Json, ptr: string, what: string): string | null {
+    if (isObj(s) && typeof s.$ref === 'string') {
+      if (s.$ref.startsWith(SCHEMA_PREFIX) && !s.$ref.slice(SCHEMA_PREFIX.length).includes('/')) {
+        return fromPointer(s.$ref)[2]!;
+      }
+      this.report(`${what} must $ref a named schema '#/components/schemas/<Name>' (got "${s.$ref}")`, `${ptr}/$ref`);
+      return null;
+    }
+    if (isObj(s) && typeof s.title === 'string' && isIdentifier(s.title)) {
+      this.checkInlineSchemas(s, ptr, false);
+      return s.title;
+    }
+    this.report(`${what} is an inline schema without a title: $ref a named schema from components/schemas`, ptr);
+    return null;
+  }
+}
+
+interface OpInfo {
+  id: string;
+  action: 'send' | 'receive';
+  qos: QoS;
+  retain: boolean;
+  reply: string | null;
+  pointer: string;
+}
+
+function esc(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function isSchemaContext(ptr: string): boolean {
+  return /\/components\/schemas\/|\/payload(\/|$)/.test(ptr);
+}
+
+/** Drop `x-*` extension keys (not JSON Schema) from a schema tree; keeps examples/defaults untouched. */
+function stripExtensions(v: Json): Json {
+  if (Array.isArray(v)) return v.map(stripExtensions);
+  if (!isObj(v)) return v;
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k.startsWith('x-')) continue;
+    if (k === 'default' || k === 'const' || k === 'enum' || k === 'examples' || k === 'example') out[k] = x;
+    else if ((k === 'properties' || k === 'patternProperties' || k === 'definitions') && isObj(x)) {
+      // keys here are property names, not keywords
+      out[k] = Object.fromEntries(Object.entries(x).map(([pk, pv]) => [pk, stripExtensions(pv)]));
+    } else out[k] = stripExtensions(x);
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+/** Identifier naming, in one place: every emitter builds names through these helpers. */
+
+const RESERVED = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'as implements interface let package private protected public static yield any boolean number string symbol ' +
+    'unknown never object undefined await'
+  ).split(' '),
+);
+
+function words(s: string): string[] {
+  return s
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** 'stt-final' / 'stt_final' / 'sttFinal' → 'sttFinal'. */
+export function camelCase(s: string): string {
+  const w = words(s);
+  if (w.length === 0) return '_';
+  const out = w.map((x, i) => (i === 0 ? x[0]!.toLowerCase() + x.slice(1) : x[0]!.toUpperCase() + x.slice(1))).join('');
+  return /^[0-9]/.test(out) ? '_' + out : out;
+}
+
+/** 'sttFinal' → 'SttFinal'. */
+export function pascalCase(s: string): string {
+  const c = camelCase(s);
+  return c.startsWith('_') ? c : c[0]!.toUpperCase() + c.slice(1);
+}
+
+export function isIdentifier(s: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s) && !RESERVED.has(s);
+}
+
+/** The names generated code builds from a channel id. */
+export function channelNames(channelId: string): {
+  base: string;
+  descriptor: string;
+  publish: string;
+  subscribe: string;
+  dataValidator: string;
+  envelopeValidator: string;
+} {
+  const base = camelCase(channelId);
+  const P = pascalCase(channelId);
+  return {
+    base,
+    descriptor: `${base}Channel`,
+    publish: `publish${P}`,
+    subscribe: `subscribe${P}`,
+    dataValidator: `validate${P}Data`,
+    envelopeValidator: `validate${P}Envelope`,
+  };
+}
