@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { buildTopic, InvalidTopicError, parseTopic, topicMatches } from '../../../runtime/index.js';
+
+describe('topic - topicMatches', () => {
+  it.each([
+    ['a/b', 'a/b', true],
+    ['a/b', 'a/c', false],
+    ['a/b', 'a/b/c', false],
+    ['a/+', 'a/b', true],
+    ['a/+', 'a/b/c', false],
+    ['a/+', 'a', false],
+    ['a/+', 'a/', true],
+    ['+/+', '/', true],
+    ['+/b/+', 'x/b/y', true],
+    ['+/b/+', 'x/c/y', false],
+    ['a/#', 'a', true],
+    ['a/#', 'a/b', true],
+    ['a/#', 'a/b/c/d', true],
+    ['a/#', 'ab', false],
+    ['a/#', 'b/a', false],
+    ['#', 'a/b/c', true],
+    ['+', 'a', true],
+    ['+', 'a/b', false],
+    ['system/health/+', 'system/health/tars-stt', true],
+    ['system/health/+', 'system/health', false],
+    ['a/+/c/#', 'a/b/c', true],
+    ['a/+/c/#', 'a/b/d/e', false],
+    ['#', '$SYS/broker/uptime', false],
+    ['+/broker/uptime', '$SYS/broker/uptime', false],
+    ['$SYS/#', '$SYS/broker/uptime', true],
+    ['$SYS/+/uptime', '$SYS/broker/uptime', true],
+  ])('%s vs %s → %s', (filter, topic, want) => {
+    expect(topicMatches(filter, topic)).toBe(want);
+  });
+
+  it('rejects malformed filters', () => {
+    expect(() => topicMatches('a/#/b', 'a')).toThrow(InvalidTopicError);
+    expect(() => topicMatches('a/b+', 'a')).toThrow(InvalidTopicError);
+  });
+});
+
+describe('topic - buildTopic', () => {
+  const health = 'system/health/{client_id}';
+
+  it('fills parameters', () => {
+    expect(buildTopic(health, { client_id: 'tars-stt' })).toBe('system/health/tars-stt');
+    expect(buildTopic('a/{x}/b/{y}', { x: '1', y: '2' })).toBe('a/1/b/2');
+    expect(buildTopic('stt/final', undefined)).toBe('stt/final');
+  });
+
+  it.each([[''], ['a/b'], ['+'], ['#'], ['x+'], ['x#y'], ['nul\u0000']])('refuses %j on publish', (value) => {
+    expect(() => buildTopic(health, { client_id: value })).toThrow(InvalidTopicError);
+  });
+
+  it('refuses a missing value on publish', () => {
+    expect(() => buildTopic(health, {})).toThrow(/a value is required/);
+  });
+
+  it('uses + for missing or wildcard values on subscribe', () => {
+    expect(buildTopic(health, undefined, 'subscribe')).toBe('system/health/+');
+    expect(buildTopic(health, { client_id: '+' }, 'subscribe')).toBe('system/health/+');
+    expect(buildTopic(health, { client_id: 'x' }, 'subscribe')).toBe('system/health/x');
+    expect(buildTopic(health, { client_id: '#' }, 'subscribe')).toBe('system/health/#');
+    expect(() => buildTopic('a/{x}/b', { x: '#' }, 'subscribe')).toThrow(InvalidTopicError);
+    expect(() => buildTopic(health, { client_id: 'a/b' }, 'subscribe')).toThrow(InvalidTopicError);
+    expect(() => buildTopic(health, { client_id: '' }, 'subscribe')).toThrow(InvalidTopicError);
+  });
+
+  it('rejects templates where a parameter shares a level', () => {
+    expect(() => buildTopic('a/x-{y}', { y: '1' })).toThrow(InvalidTopicError);
+  });
+});
+
+describe('topic - parseTopic', () => {
+  it('extracts parameters', () => {
+    expect(parseTopic('system/health/{client_id}', 'system/health/tars-stt')).toEqual({ client_id: 'tars-stt' });
+    expect(parseTopic('a/{x}/b/{y}', 'a/1/b/2')).toEqual({ x: '1', y: '2' });
+    expect(parseTopic('stt/final', 'stt/final')).toEqual({});
+  });
+
+  it.each([['system/health'], ['system/health/a/b'], ['system/other/a'], ['system/healthy/a']])('returns null for %s', (t) => {
+    expect(parseTopic('system/health/{client_id}', t)).toBeNull();
+  });
+});
