@@ -13,8 +13,8 @@
  * created lazily and kept for the client's life (dropped when the client reports `closed`); pending requests
  * are kept in a Map from correlation value to waiter, so replies never cross.
  */
-import { randomUUID } from 'node:crypto';
 import type { ChannelDescriptor, Envelope } from './descriptor.js';
+import { newEnvelopeId } from './envelope.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // The slice of the runtime's BusClient that request/stream need (structurally compatible with BusClient in
@@ -115,9 +115,9 @@ export class RequestClosedError extends Error {
 // ---------------------------------------------------------------------------------------------------------
 // Correlation locations
 
-/** 32 lowercase hex characters, the Envelope id format. */
+/** A fresh correlation value: the runtime's Envelope id (32 lowercase hex characters). */
 export function newCorrelationId(): string {
-  return randomUUID().replace(/-/g, '');
+  return newEnvelopeId();
 }
 
 const LOCATION_PREFIX = '$message.payload#';
