@@ -1,0 +1,27 @@
+/**
+ * The slice of MQTT.js the client uses, so unit tests can inject a fake. The real MqttClient satisfies it.
+ */
+import type { IClientOptions, IClientPublishOptions, IPublishPacket, ISubscriptionGrant, Packet } from 'mqtt';
+
+export type MessageListener = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
+
+export interface MqttTransport {
+  connected: boolean;
+  options: IClientOptions;
+  on(event: 'connect', l: () => void): unknown;
+  on(event: 'message', l: MessageListener): unknown;
+  on(event: 'error', l: (err: Error) => void): unknown;
+  on(event: 'offline' | 'end', l: () => void): unknown;
+  prependListener(event: 'close', l: () => void): unknown;
+  publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions, cb: (err?: Error) => void): unknown;
+  subscribeAsync(filter: string, opts: { qos: 0 | 1 | 2 }): Promise<ISubscriptionGrant[]>;
+  unsubscribeAsync(filter: string): Promise<Packet | undefined>;
+  endAsync(force?: boolean): Promise<void>;
+  end(force?: boolean): unknown;
+  /** Overridden for flow control: MQTT.js reads the next packet only after `callback`. */
+  handleMessage(packet: IPublishPacket, callback: (err?: Error) => void): void;
+  getLastMessageId?(): number;
+  removeOutgoingMessage?(messageId: number): unknown;
+}
+
+export type MqttFactory = (options: IClientOptions) => MqttTransport;
