@@ -1,0 +1,49 @@
+/**
+ * tars-contracts CLI. `main(argv)` returns the exit code; bin/tars-contracts.js and the npm scripts call it.
+ * Commands are looked up in a table and loaded on demand, one module each (generate here; diff and demo
+ * are added by their own modules).
+ */
+
+export interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+type CommandLoader = () => Promise<Command>;
+
+/** The command table. Other commands register by adding a loader here. */
+export const commands: Record<string, CommandLoader> = {
+  generate: async () => (await import('./generate.js')).generateCommand,
+};
+
+/** Text of `help`. */
+export async function helpText(): Promise<string> {
+  const lines = ['Usage: tars-contracts <command> [options]', '', 'Commands:'];
+  for (const name of Object.keys(commands).sort()) {
+    const c = await commands[name]!();
+    lines.push(`  ${c.usage}`, `      ${c.summary}`);
+  }
+  lines.push('  help', '      show this help');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write((await helpText()) + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const load = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
+  if (!load) {
+    process.stderr.write(`unknown command "${name}"\n\n${await helpText()}\n`);
+    return 2;
+  }
+  const command = await load();
+  return command.run(rest);
+}
+
+// Run directly: `tsx cli/main.ts generate`.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,71 @@
+/**
+ * generated/channels.ts: one ChannelDescriptor per channel (plus the `channels` record), rendered with
+ * handlebars (generator/templates/channels.hbs + descriptor.hbs). Typed publish/subscribe functions will
+ * be added as another partial per channel; this file holds data only.
+ */
+import type { ChannelIR, ContractIR } from '../ir.js';
+import { channelNames } from '../names.js';
+import { doc, lit, tsHeader, type GeneratedFile } from './header.js';
+import { render } from './templates.js';
+
+export function framingDoc(c: ChannelIR): string {
+  const f = c.framing;
+  if (f.kind === 'bare') return 'bare payload (no envelope)';
+  const extra = f.publishBare ? ', published bare, bare accepted' : f.acceptBare ? ', bare payload also accepted' : '';
+  const others = f.acceptedTypes.filter((t) => t !== f.eventType);
+  return `envelope type "${f.eventType}"${others.length ? ` (also accepts ${others.map((t) => `"${t}"`).join(', ')})` : ''}${extra}`;
+}
+
+function framingLit(c: ChannelIR): string {
+  const f = c.framing;
+  if (f.kind === 'bare') return "{ kind: 'bare' }";
+  return `{ kind: 'envelope', eventType: ${lit(f.eventType)}, acceptedTypes: [${f.acceptedTypes.map(lit).join(', ')}], acceptBare: ${f.acceptBare}, publishBare: ${f.publishBare} }`;
+}
+
+export function channelView(c: ChannelIR) {
+  const n = channelNames(c.id);
+  const params = c.parameters.map((p) => p.name);
+  return {
+    id: c.id,
+    idLit: lit(c.id),
+    descriptor: n.descriptor,
+    dataType: c.dataTypeName,
+    paramType: params.length ? params.map((p) => `'${p.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(' | ') : 'never',
+    addressDoc: doc(c.address),
+    addressLit: lit(c.address),
+    summaryDoc: c.title ?? c.summary ? doc(c.title ?? c.summary ?? '') : '',
+    descriptionLines: c.description ? doc(c.description).trim().split('\n') : [],
+    framingDoc: doc(framingDoc(c)),
+    publishersDoc: c.publishers.length || c.subscribers.length ? doc(c.publishers.join(', ') || 'none declared') : '',
+    subscribersDoc: doc(c.subscribers.join(', ') || 'none declared'),
+    pointerDoc: doc(c.pointer),
+    parametersLit: params.map(lit).join(', '),
+    qos: c.qos,
+    retain: c.retain,
+    framingLit: framingLit(c),
+    dataValidator: n.dataValidator,
+    envelopeValidator: c.envelopeSchema ? n.envelopeValidator : 'null',
+    correlationLit: c.correlation ? `{ location: ${lit(c.correlation.location)} }` : 'null',
+    replyLit: c.reply === null ? 'null' : lit(c.reply),
+    descriptionLit: c.description ? lit(c.description) : '',
+  };
+}
+
+export async function emitChannels(ir: ContractIR): Promise<GeneratedFile> {
+  const channels = ir.channels.map(channelView);
+  const typeNames = [...new Set(ir.channels.map((c) => c.dataTypeName))].sort();
+  const validatorImports = ir.channels
+    .flatMap((c) => {
+      const n = channelNames(c.id);
+      return c.envelopeSchema ? [n.dataValidator, n.envelopeValidator] : [n.dataValidator];
+    })
+    .sort();
+  const content = await render('channels', {
+    header: tsHeader(ir).trimEnd(),
+    typeImports: typeNames.join(', '),
+    validatorImports,
+    channels,
+    titleDoc: doc(`${ir.info.title} ${ir.info.version}`),
+  });
+  return { name: 'channels.ts', content: content.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n') };
+}

@@ -1,0 +1,132 @@
+/**
+ * generated/types.ts: TypeScript types of every named schema, rendered by @asyncapi/modelina.
+ *
+ * Modelina gets one JSON Schema (draft-07) whose `definitions` are the contract's named schemas and whose
+ * root lists each of them as a property; the root model itself is dropped. Post-processing (deterministic):
+ * - models are exported and sorted by name;
+ * - `additionalProperties: true` (Modelina's synthetic `additionalProperties` property) becomes an index
+ *   signature `[key: string]: unknown`;
+ * - named schemas Modelina inlines (primitives, oneOf unions, aliases) get `export type Name = ...`;
+ * - an `AnonymousSchema_N` anywhere fails generation.
+ */
+import type { ContractIR, JsonSchema } from '../ir.js';
+import { GenerateError, toPointer } from '../diagnostics.js';
+import { tsHeader, type GeneratedFile } from './header.js';
+
+const ROOT = 'TarsContractsGeneratorRoot';
+const TS_RESERVED = new Set(
+  'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with implements interface let package private protected public static yield'.split(
+    ' ',
+  ),
+);
+
+/** The named schemas types are made from: components/schemas plus titled inline payloads. */
+export function namedSchemas(ir: ContractIR): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = { ...ir.schemas };
+  for (const c of ir.channels) {
+    if (!('$ref' in c.dataSchema) && !(c.dataTypeName in out)) out[c.dataTypeName] = c.dataSchema;
+    if (c.envelopeSchema && c.envelopeTypeName && !('$ref' in c.envelopeSchema) && !(c.envelopeTypeName in out)) {
+      out[c.envelopeTypeName] = c.envelopeSchema;
+    }
+  }
+  return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]!]));
+}
+
+function rewriteRefs(v: unknown, to: string): unknown {
+  if (Array.isArray(v)) return v.map((x) => rewriteRefs(x, to));
+  if (v && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      o[k] = k === '$ref' && typeof x === 'string' && x.startsWith('#/components/schemas/') ? to + x.slice('#/components/schemas/'.length) : rewriteRefs(x, to);
+    }
+    return o;
+  }
+  return v;
+}
+
+export async function emitTypes(ir: ContractIR): Promise<GeneratedFile> {
+  const { TypeScriptGenerator, ConstrainedDictionaryModel, typeScriptDefaultModelNameConstraints, TS_DESCRIPTION_PRESET } = await import(
+    '@asyncapi/modelina'
+  );
+  const schemas = namedSchemas(ir);
+  const names = Object.keys(schemas);
+  const root = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: ROOT,
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(names.map((n) => [n, { $ref: `#/definitions/${n}` }])),
+    definitions: rewriteRefs(schemas, '#/definitions/'),
+  };
+  const generator = new TypeScriptGenerator({
+    modelType: 'interface',
+    enumType: 'union',
+    mapType: 'indexedObject',
+    rawPropertyNames: true,
+    typeMapping: { Any: () => 'unknown' },
+    constraints: {
+      // Keep schema names as written (Modelina would turn `Alert` into `ReservedAlert`); only real keywords change.
+      modelName: typeScriptDefaultModelNameConstraints({
+        NO_RESERVED_KEYWORDS: (name: string) => (TS_RESERVED.has(name) ? `Reserved${name}` : name),
+      }),
+    },
+    presets: [
+      TS_DESCRIPTION_PRESET,
+      {
+        interface: {
+          property({ property, content, model }) {
+            const dict = property.property;
+            if (property.unconstrainedPropertyName === 'additionalProperties' && dict instanceof ConstrainedDictionaryModel && dict.serializationType === 'unwrap') {
+              const others = Object.values(model.properties).filter((p) => p !== property);
+              const valueType = others.length === 0 && dict.value.type !== 'any' ? dict.value.type : 'unknown';
+              return `[key: string]: ${valueType};`;
+            }
+            return content;
+          },
+        },
+      },
+    ],
+  });
+  const models = await generator.generate(root);
+
+  const problems: string[] = [];
+  const blocks = new Map<string, string>();
+  let rootModel: (typeof models)[number] | undefined;
+  for (const m of models) {
+    if (m.modelName === ROOT) {
+      rootModel = m;
+      continue;
+    }
+    if (/AnonymousSchema/.test(m.modelName) || /AnonymousSchema/.test(m.result)) problems.push(m.modelName);
+    if (blocks.has(m.modelName)) throw new GenerateError([{ message: `two schemas give the type name "${m.modelName}"`, pointer: '#/components/schemas' }]);
+    blocks.set(m.modelName, m.result.trim().replace(/^((?:\/\*\*[\s\S]*?\*\/\s*)?)(interface|type|enum|class) /, '$1export $2 '));
+  }
+  if (problems.length > 0) {
+    throw new GenerateError(
+      problems.map((p) => ({
+        message: `a schema would become the anonymous model ${p}: give every object/enum/oneOf schema a title or move it to components/schemas`,
+        pointer: '#/components/schemas',
+      })),
+    );
+  }
+  // Named schemas Modelina rendered inline (primitive aliases, unions, refs): `export type Name = <type>`.
+  const rootProps = new Map<string, string>();
+  if (rootModel && 'properties' in rootModel.model) {
+    const props = (rootModel.model as { properties: Record<string, { unconstrainedPropertyName: string; property: { type: string } }> }).properties;
+    for (const p of Object.values(props)) rootProps.set(p.unconstrainedPropertyName, p.property.type);
+  }
+  for (const n of names) {
+    if (blocks.has(n)) continue;
+    const t = rootProps.get(n);
+    if (t === undefined) throw new GenerateError([{ message: `no type was generated for schema "${n}"`, pointer: toPointer(['components', 'schemas', n]) }]);
+    if (t === n) continue;
+    const desc = typeof schemas[n]!.description === 'string' ? `/**\n * ${String(schemas[n]!.description).replace(/\*\//g, '*\\/').split('\n').join('\n * ')}\n */\n` : '';
+    blocks.set(n, `${desc}export type ${n} = ${t};`);
+  }
+  const body = [...blocks.keys()]
+    .sort()
+    .map((k) => blocks.get(k)!)
+    .join('\n\n');
+  const text = `${tsHeader(ir)}\n${body}\n`.replace(/[ \t]+$/gm, '');
+  return { name: 'types.ts', content: text };
+}

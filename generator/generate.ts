@@ -1,0 +1,113 @@
+/**
+ * The generator pipeline: IR → files (in memory, pure), and the two I/O steps the CLI uses: an atomic
+ * write of a whole output folder, and a byte-for-byte check of a folder against fresh output.
+ */
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ContractIR } from './ir.js';
+import type { GeneratedFile } from './emit/header.js';
+import { emitTypes } from './emit/types.js';
+import { emitValidators } from './emit/validators.js';
+import { emitChannels } from './emit/channels.js';
+import { emitIndex } from './emit/index.js';
+import { emitTopics } from './emit/topics.js';
+
+export type { GeneratedFile } from './emit/header.js';
+
+/** Every output file, sorted by name. The set of names is the same for every document. */
+export async function generate(ir: ContractIR): Promise<GeneratedFile[]> {
+  const [types, validators, channels, index, topics] = await Promise.all([
+    emitTypes(ir),
+    emitValidators(ir),
+    emitChannels(ir),
+    emitIndex(ir),
+    emitTopics(ir),
+  ]);
+  return [types, ...validators, channels, index, topics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Write `files` as the whole content of `outDir`, atomically: everything goes to `<outDir>.tmp-<pid>`
+ * first, then the old folder is moved aside and the new one renamed into place. On any failure the temp
+ * folder is removed and an existing `outDir` is left as it was.
+ */
+export async function writeOutput(outDir: string, files: readonly GeneratedFile[]): Promise<void> {
+  const target = path.resolve(outDir);
+  const tmp = `${target}.tmp-${process.pid}`;
+  const old = `${target}.old-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  try {
+    await mkdir(tmp, { recursive: true });
+    for (const f of files) {
+      const p = path.join(tmp, ...f.name.split('/'));
+      await mkdir(path.dirname(p), { recursive: true });
+      await writeFile(p, f.content, 'utf8');
+    }
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  let movedOld = false;
+  try {
+    try {
+      await rename(target, old);
+      movedOld = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    await rename(tmp, target);
+  } catch (e) {
+    if (movedOld) await rename(old, target).catch(() => undefined);
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  if (movedOld) await rm(old, { recursive: true, force: true });
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.isDirectory()) out.push(...(await listFiles(path.join(dir, e.name), `${prefix}${e.name}/`)));
+    else out.push(prefix + e.name);
+  }
+  return out.sort();
+}
+
+export interface Staleness {
+  /** File name inside the folder. */
+  readonly name: string;
+  readonly kind: 'missing' | 'extra' | 'changed';
+  /** For 'changed': the first differing line (1-based) and both texts of that line. */
+  readonly line?: number;
+  readonly expected?: string;
+  readonly got?: string;
+}
+
+/** Compare `outDir` with freshly generated files; empty = in sync. */
+export async function checkOutput(outDir: string, files: readonly GeneratedFile[]): Promise<Staleness[]> {
+  const onDisk = new Set(await listFiles(outDir));
+  const problems: Staleness[] = [];
+  for (const f of files) {
+    if (!onDisk.has(f.name)) {
+      problems.push({ name: f.name, kind: 'missing' });
+      continue;
+    }
+    onDisk.delete(f.name);
+    const got = await readFile(path.join(outDir, f.name), 'utf8');
+    if (got === f.content) continue;
+    const a = f.content.split('\n');
+    const b = got.split('\n');
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    problems.push({ name: f.name, kind: 'changed', line: i + 1, expected: a[i] ?? '<end of file>', got: b[i] ?? '<end of file>' });
+  }
+  for (const extra of onDisk) problems.push({ name: extra, kind: 'extra' });
+  return problems.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+}
