@@ -299,7 +299,10 @@ function walk(bIn: Side, aIn: Side, path: string, ctx: Ctx, opts: WalkOptions = 
         message: `${label(path)} became nullable.`,
       });
   }
-  if (typeChanged && bT !== null && aT !== null) {
+  if (typeChanged && (bT === null || aT === null)) {
+    // any <-> typed: already reported; the structure below is not comparable
+    bothTypes = () => false;
+  } else if (typeChanged && bT !== null && aT !== null) {
     // Compare keywords only for the kinds of value both sides still share.
     const both = bothTypes;
     bothTypes = (t: string) => both(t) && includes(bT, t) && includes(aT, t);
@@ -374,8 +377,10 @@ function walk(bIn: Side, aIn: Side, path: string, ctx: Ctx, opts: WalkOptions = 
     });
   }
 
-  if (bothTypes('object')) compareObject(b, a, path, c, opts);
-  if (bothTypes('array')) compareArray(b, a, path, c);
+  const has = (s: JsonSchema, keys: readonly string[]) => keys.some((k) => s[k] !== undefined);
+  const objectKeys = ['properties', 'required', 'additionalProperties'];
+  if (bothTypes('object') && (has(bs, objectKeys) || has(as, objectKeys))) compareObject(b, a, path, c, opts);
+  if (bothTypes('array') && (bs.items !== undefined || as.items !== undefined)) compareArray(b, a, path, c);
 }
 
 function compareAlternatives(

@@ -1,0 +1,155 @@
+/**
+ * `tars-contracts diff --against <git-ref | file> [--input <file>] [--format text|json|github]`
+ *
+ * Loads the previous contract (a file, or the input's path at a git revision via `git show`) and the
+ * current one with the same loader (generator/load), compares their IRs (compare.ts) and prints a report.
+ * Exit codes: 0 = no breaking change (or info.version's major was raised), 1 = breaking changes without a
+ * major bump, 2 = usage error, unreadable/invalid document, unknown git revision.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
+import type { ContractIR } from '../ir.js';
+import { isContractLoadError, loadContractFromString } from '../load.js';
+import { diffContracts, summarize } from './compare.js';
+import { GitError, pathInRepo, readFileAtRef, repoRoot } from './git.js';
+import { makeLineFinder } from './lines.js';
+import { FORMATS, render, type Format } from './report.js';
+
+export const DEFAULT_INPUT = 'asyncapi/tars.asyncapi.yaml';
+
+export interface DiffIO {
+  readonly stdout?: (text: string) => void;
+  readonly stderr?: (text: string) => void;
+  readonly cwd?: string;
+}
+
+export const DIFF_USAGE = `Usage: tars-contracts diff --against <git-ref | file> [--input <file>] [--format text|json|github]
+
+Compares the contract in --input (default ${DEFAULT_INPUT}) with a previous version of it: the same path
+at a git revision (read with git show, no checkout) or another file. Reports every change with a rule id
+(see docs/breaking-changes.md); exits 1 when a change is breaking and info.version's major was not raised.
+
+  --against <ref|file>  previous version: a file path, or any git revision (main, HEAD~1, v1.2.0, a sha)
+  --input <file>        current document (default ${DEFAULT_INPUT})
+  --format <f>          text (default), json, or github (workflow annotations)
+`;
+
+interface Args {
+  against: string;
+  input: string;
+  format: Format;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): Args | 'help' {
+  let against: string | undefined;
+  let input = DEFAULT_INPUT;
+  let format: Format = 'text';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-h' || arg === '--help') return 'help';
+    const eq = arg.indexOf('=');
+    const [name, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--against':
+        against = value();
+        break;
+      case '--input':
+        input = value();
+        break;
+      case '--format': {
+        const f = value();
+        if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown --format ${f} (text, json or github)`);
+        format = f as Format;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown argument ${arg}`);
+    }
+  }
+  if (against === undefined) throw new UsageError('--against <git-ref | file> is required');
+  return { against, input, format };
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function load(text: string, label: string, which: 'previous' | 'current'): Promise<ContractIR> {
+  try {
+    return await loadContractFromString(text, label);
+  } catch (e) {
+    const detail = isContractLoadError(e) || e instanceof Error ? e.message : String(e);
+    throw new LoadFailure(`cannot load the ${which} contract (${label}):\n${detail}`);
+  }
+}
+
+class LoadFailure extends Error {}
+
+const posix = (p: string) => p.split(sep).join('/');
+
+export async function runDiff(argv: string[], io: DiffIO = {}): Promise<number> {
+  const out = io.stdout ?? ((t: string) => void process.stdout.write(t));
+  const err = io.stderr ?? ((t: string) => void process.stderr.write(t));
+  const cwd = io.cwd ?? process.cwd();
+  let args: Args | 'help';
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    err(`tars-contracts diff: ${(e as Error).message}\n\n${DIFF_USAGE}`);
+    return 2;
+  }
+  if (args === 'help') {
+    out(DIFF_USAGE);
+    return 0;
+  }
+  try {
+    const inputAbs = resolve(cwd, args.input);
+    let currentText: string;
+    try {
+      currentText = await readFile(inputAbs, 'utf8');
+    } catch (e) {
+      throw new LoadFailure(`cannot read the current contract ${args.input}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+
+    // The previous version: a file when one exists at that path, else a git revision.
+    let previousText: string;
+    let beforeLabel: string;
+    let fileLabel = posix(relative(cwd, inputAbs)) || args.input;
+    const againstAbs = resolve(cwd, args.against);
+    if (await isFile(againstAbs)) {
+      previousText = await readFile(againstAbs, 'utf8');
+      beforeLabel = posix(relative(cwd, againstAbs)) || args.against;
+    } else {
+      const root = await repoRoot(dirname(inputAbs));
+      const inRepo = pathInRepo(root, inputAbs);
+      previousText = await readFileAtRef(args.against, inRepo, root);
+      beforeLabel = `${args.against}:${inRepo}`;
+      // Annotations name files relative to the repository root.
+      if (args.format === 'github') fileLabel = inRepo;
+    }
+
+    const before = await load(previousText, beforeLabel, 'previous');
+    const after = await load(currentText, fileLabel, 'current');
+    const changes = diffContracts(before, after);
+    const summary = summarize(before, after, changes);
+    out(render(args.format, { changes, summary, beforeLabel, file: fileLabel, lineOf: makeLineFinder(currentText) }));
+    return summary.ok ? 0 : 1;
+  } catch (e) {
+    if (e instanceof LoadFailure || e instanceof GitError) {
+      err(`tars-contracts diff: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
