@@ -28,7 +28,7 @@ import type {
   BusClient, ClientStats, CloseReason, ConnectOptions, MessageHandler, PublishOptions, RawHandler, StatusEvent,
   SubscribeOptions, Subscription,
 } from './types.js';
-import { parseMqttUrl } from './url.js';
+import { parseMqttUrl, redactText } from './url.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -236,6 +236,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   readonly #onConnect = (): void => {
     this.#backoff.reset();
     this.#isUp = true;
+    this.#lastError = undefined;
     const reconnect = this.#everConnected;
     this.#everConnected = true;
     if (reconnect) this.counters.reconnects++;
@@ -257,7 +258,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     if (this.#state === 'closing' || this.#state === 'closed') return;
     if (this.#isUp) {
       this.#isUp = false;
-      const reason = this.#lastError ? messageOf(this.#lastError) : 'connection closed';
+      const reason = this.#lastError ? redactText(messageOf(this.#lastError)) : 'connection closed';
       this.logger.warn({ url: this.#urlText, reason }, 'disconnected');
       this.#emit({ type: 'disconnected', reason });
     }

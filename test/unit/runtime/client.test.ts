@@ -1,0 +1,488 @@
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  connect, isTarsError, type BusClient, type ConnectOptions, type InvalidMessage, type StatusEvent,
+} from '../../../runtime/index.js';
+import { bareSay, env, status, ttsSay, ttsSayLenient, type Say } from './descriptors.js';
+import { captureLogger, FakeMqtt, fakeFactory } from './fake-mqtt.js';
+
+const tick = () => new Promise((r) => setImmediate(r));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const open: BusClient[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close({ timeoutMs: 100 })));
+});
+
+async function setup(opts: Partial<ConnectOptions> = {}) {
+  const fake = new FakeMqtt();
+  const cap = captureLogger();
+  const client = await connect({
+    url: 'mqtt://user:topsecret@broker:1883',
+    clientId: 'unit',
+    logger: cap.logger,
+    mqttFactory: fakeFactory(fake),
+    publishRetryDelayMs: 1,
+    ...opts,
+  });
+  open.push(client);
+  return { fake, client, lines: cap.lines };
+}
+
+describe('client - connect', () => {
+  it('resolves once connected and passes the broker options to MQTT.js', async () => {
+    const { fake, client } = await setup({ keepalive: 30, clean: false });
+    expect(client.connected).toBe(true);
+    expect(client.clientId).toBe('unit');
+    expect(client.source).toBe('unit');
+    expect(fake.options).toMatchObject({ hostname: 'broker', port: 1883, protocol: 'mqtt', username: 'user', password: 'topsecret', clientId: 'unit', keepalive: 30, clean: false, resubscribe: true });
+    expect(fake.options.reconnectPeriod).toBe(500);
+  });
+
+  it('rejects with ConnectTimeoutError when the broker never answers', async () => {
+    const fake = new FakeMqtt();
+    const t0 = Date.now();
+    const err = await connect({ url: 'mqtt://u:pw1234@h', mqttFactory: fakeFactory(fake, false), connectTimeoutMs: 50, logger: captureLogger().logger }).catch((e: unknown) => e);
+    expect(isTarsError(err, 'CONNECT_TIMEOUT')).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(String(err)).not.toContain('pw1234');
+    expect(fake.ended).toBe(1);
+  });
+
+  it('fails fast with NotAuthorizedError on a CONNACK refusal', async () => {
+    const fake = new FakeMqtt();
+    const factory: ConnectOptions['mqttFactory'] = (o) => {
+      fake.options = o;
+      setImmediate(() => fake.emit('error', Object.assign(new Error('Connection refused: Bad username or password'), { code: 4 })));
+      return fake;
+    };
+    const err = await connect({ url: 'mqtt://u:hunter22@h', mqttFactory: factory, connectTimeoutMs: 5000, logger: captureLogger().logger }).catch((e: unknown) => e);
+    expect(isTarsError(err, 'NOT_AUTHORIZED')).toBe(true);
+    expect((err as Error).message).toContain('bad user name or password');
+    expect(String(err)).not.toContain('hunter22');
+  });
+
+  it('waits while the broker is down, with backoff delays set before each retry', async () => {
+    const fake = new FakeMqtt();
+    const statuses: StatusEvent[] = [];
+    const p = connect({ url: 'mqtt://h', mqttFactory: fakeFactory(fake, false), reconnectMinDelay: 0.1, reconnectMaxDelay: 0.4, logger: captureLogger().logger });
+    await tick();
+    for (let i = 0; i < 6; i++) {
+      fake.emit('error', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+      fake.emit('close');
+      expect(fake.options.reconnectPeriod).toBeGreaterThanOrEqual(100);
+      expect(fake.options.reconnectPeriod).toBeLessThanOrEqual(400);
+    }
+    fake.connectNow();
+    const client = await p;
+    open.push(client);
+    client.on('status', (s) => statuses.push(s));
+    fake.drop();
+    expect(statuses.map((s) => s.type)).toEqual(['disconnected', 'reconnecting']);
+    expect(statuses[1]).toMatchObject({ attempt: 1, delayMs: 100 }); // reset after the successful connect
+    fake.connectNow();
+    expect(statuses.at(-1)).toEqual({ type: 'connected', reconnect: true });
+    expect(client.stats().reconnects).toBe(1);
+  });
+});
+
+describe('client - publish', () => {
+  it('frames an Envelope with a 32-hex id, type, float ts, source and data', async () => {
+    const { fake, client } = await setup({ sourceName: 'tts-worker' });
+    const id = await client.publish(ttsSay, { text: 'hi', utt_id: 'u1' });
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    const sent = fake.sent.at(-1)!;
+    expect(sent).toMatchObject({ topic: 'tts/say', qos: 1, retain: false });
+    const wire = JSON.parse(sent.payload);
+    expect(Object.keys(wire)).toEqual(['id', 'type', 'ts', 'source', 'data']);
+    expect(wire).toMatchObject({ id, type: 'tts.say', source: 'tts-worker', data: { text: 'hi', utt_id: 'u1' } });
+    expect(Math.abs(wire.ts - Date.now() / 1000)).toBeLessThan(5);
+    expect(client.stats().published).toBe(1);
+  });
+
+  it('reuses a correlation id, fills parameters and uses the descriptor QoS/retain', async () => {
+    const { fake, client } = await setup();
+    const id = await client.publish(status, { text: 'x' }, { params: { client_id: 'tars-stt' }, correlate: 'corr-1' });
+    expect(id).toBe('corr-1');
+    expect(fake.sent.at(-1)).toMatchObject({ topic: 'svc/status/tars-stt', qos: 0, retain: true });
+    expect(JSON.parse(fake.sent.at(-1)!.payload).id).toBe('corr-1');
+  });
+
+  it('sends bare channels without an Envelope and returns undefined', async () => {
+    const { fake, client } = await setup();
+    expect(await client.publish(bareSay, { text: 'b' })).toBeUndefined();
+    expect(JSON.parse(fake.sent.at(-1)!.payload)).toEqual({ text: 'b' });
+  });
+
+  it('refuses invalid data before the wire with ValidationFailedError', async () => {
+    const { fake, client } = await setup();
+    const err = await client.publish(ttsSay, { text: 1 } as unknown as Say).catch((e: unknown) => e);
+    expect(isTarsError(err, 'VALIDATION_FAILED')).toBe(true);
+    expect(err).toMatchObject({ channel: 'ttsSay', topic: 'tts/say', path: '/text', rule: 'type' });
+    expect(fake.sent).toHaveLength(0);
+  });
+
+  it.each([['a/b'], ['+'], ['#'], ['']])('refuses the parameter value %j', async (v) => {
+    const { fake, client } = await setup();
+    const err = await client.publish(status, { text: 'x' }, { params: { client_id: v } }).catch((e: unknown) => e);
+    expect(isTarsError(err, 'INVALID_TOPIC')).toBe(true);
+    expect(fake.sent).toHaveLength(0);
+  });
+
+  it('refuses payloads over maxPayloadBytes', async () => {
+    const { fake, client } = await setup({ maxPayloadBytes: 200 });
+    const err = await client.publish(ttsSay, { text: 'é'.repeat(100) }).catch((e: unknown) => e);
+    expect(isTarsError(err, 'PAYLOAD_TOO_LARGE')).toBe(true);
+    expect(err).toMatchObject({ limit: 200 });
+    expect(fake.sent).toHaveLength(0);
+    await expect(client.publishRaw('x/y', new Uint8Array(201), { qos: 0 })).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('retries a failed publish, then rejects with PublishFailedError and logs with correlation ids', async () => {
+    const { fake, client, lines } = await setup({ publishRetries: 2 });
+    fake.failNext = { err: new Error('write EPIPE'), times: 5 };
+    const err = await client.publish(ttsSay, { text: 'x', utt_id: 'utt-9' }, { correlate: 'c'.repeat(32) }).catch((e: unknown) => e);
+    expect(isTarsError(err, 'PUBLISH_FAILED')).toBe(true);
+    expect(err).toMatchObject({ attempts: 3, topic: 'tts/say' });
+    expect(fake.sent).toHaveLength(3);
+    const line = lines.find((l) => l.level === 'error' && l.msg === 'publish failed')!;
+    expect(line.obj).toMatchObject({ envelope_id: 'c'.repeat(32), utt_id: 'utt-9', attempts: 3 });
+  });
+
+  it('succeeds when a retry succeeds', async () => {
+    const { fake, client } = await setup({ publishRetries: 1 });
+    fake.failNext = { err: new Error('boom'), times: 1 };
+    await expect(client.publish(ttsSay, { text: 'x' })).resolves.toMatch(/^[0-9a-f]{32}$/);
+    expect(fake.sent).toHaveLength(2);
+  });
+
+  it('times out a QoS 1 publish without PUBACK', async () => {
+    const { fake, client } = await setup({ publishRetries: 0, publishTimeoutMs: 30 });
+    fake.swallowAcks = true;
+    await expect(client.publish(ttsSay, { text: 'x' })).rejects.toMatchObject({ code: 'PUBLISH_FAILED' });
+  });
+
+  it('publishRaw refuses wildcard topics', async () => {
+    const { client } = await setup();
+    await expect(client.publishRaw('a/+', 'x', { qos: 0 })).rejects.toMatchObject({ code: 'INVALID_TOPIC' });
+    await expect(client.publishRaw('a/b', 'x', { qos: 1, retain: true })).resolves.toBeUndefined();
+  });
+});
+
+describe('client - inbound pipeline', () => {
+  async function sub(channel = ttsSay, opts: Partial<ConnectOptions> = {}) {
+    const s = await setup(opts);
+    const got: unknown[][] = [];
+    const invalid: InvalidMessage[] = [];
+    await s.client.subscribe(channel, (data, envelope, meta) => void got.push([data, envelope?.id ?? null, meta]), {
+      onInvalid: (i) => void invalid.push(i),
+    });
+    return { ...s, got, invalid };
+  }
+
+  it('hands valid envelopes to the handler with data, envelope and meta', async () => {
+    const { fake, got } = await sub();
+    fake.deliver('tts/say', env({ text: 'ok' }), 1);
+    expect(got).toEqual([[{ text: 'ok' }, 'a'.repeat(32), { topic: 'tts/say', channel: 'ttsSay', params: {}, qos: 1, retain: false }]]);
+  });
+
+  it.each([
+    ['json', '{not json'],
+    ['not-envelope', JSON.stringify({ text: 'bare' })],
+    ['not-envelope', JSON.stringify([1, 2])],
+    ['event-type', JSON.stringify(env({ text: 'x' }, { type: 'tts.other' }))],
+    ['schema', JSON.stringify(env({ text: 5 }))],
+    ['schema', JSON.stringify(env({ text: 'x' }, { extra: 1 }))],
+  ])('drops %s messages, counts, logs and calls onInvalid', async (reason, payload) => {
+    const { fake, got, invalid, client, lines } = await sub();
+    fake.deliver('tts/say', payload);
+    expect(got).toHaveLength(0);
+    expect(invalid).toHaveLength(1);
+    expect(invalid[0]).toMatchObject({ topic: 'tts/say', channel: 'ttsSay', reason });
+    expect(Buffer.from(invalid[0]!.payload).toString()).toBe(payload);
+    expect(client.stats().invalid).toBe(1);
+    const warn = lines.filter((l) => l.msg === 'dropped invalid message');
+    expect(warn).toHaveLength(1);
+    expect(warn[0]!.obj).toMatchObject({ topic: 'tts/say', reason });
+    expect(warn[0]!.obj).toHaveProperty('path');
+  });
+
+  it('reports the field path of a schema violation', async () => {
+    const { fake, invalid } = await sub();
+    fake.deliver('tts/say', env({ text: 5 }));
+    expect(invalid[0]!.errors[0]).toMatchObject({ path: '/data/text', rule: 'type' });
+  });
+
+  it('drops oversized payloads as too-large', async () => {
+    const { fake, invalid } = await sub(ttsSay, { maxPayloadBytes: 50 });
+    fake.deliver('tts/say', env({ text: 'x'.repeat(100) }));
+    expect(invalid[0]?.reason).toBe('too-large');
+  });
+
+  it('accepts bare payloads on acceptBare channels and bare channels', async () => {
+    const a = await sub(ttsSayLenient);
+    a.fake.deliver('tts/say', { text: 'bare' });
+    expect(a.got[0]?.slice(0, 2)).toEqual([{ text: 'bare' }, null]);
+    const b = await sub(bareSay);
+    b.fake.deliver('bare/say', { text: 'b' });
+    b.fake.deliver('bare/say', { nope: 1 });
+    expect(b.got).toHaveLength(1);
+    expect(b.invalid[0]?.reason).toBe('schema');
+  });
+
+  it('checks acceptedTypes itself when the descriptor has no envelope validator', async () => {
+    const { fake, got, invalid } = await sub(status as never);
+    fake.deliver('svc/status/x', { ...env({ text: 'a' }), type: 'svc.legacy' });
+    fake.deliver('svc/status/x', { ...env({ text: 'a' }), type: 'svc.other' });
+    fake.deliver('svc/status/x', { ...env({ text: 3 }), type: 'svc.status' });
+    expect(got).toHaveLength(1);
+    expect((got[0]![2] as { params: unknown }).params).toEqual({ client_id: 'x' });
+    expect(invalid.map((i) => i.reason)).toEqual(['event-type', 'schema']);
+  });
+
+  it('survives an onInvalid hook that throws', async () => {
+    const { fake, client, lines } = await setup();
+    const got: unknown[] = [];
+    await client.subscribe(ttsSay, (d) => void got.push(d), { onInvalid: () => { throw new Error('hook bug'); } });
+    fake.deliver('tts/say', 'garbage');
+    fake.deliver('tts/say', env({ text: 'after' }));
+    expect(got).toEqual([{ text: 'after' }]);
+    expect(lines.some((l) => l.msg === 'onInvalid hook threw')).toBe(true);
+  });
+
+  it('dedupes envelopes when a TTL is configured, never bare payloads', async () => {
+    const s = await setup({ dedupeTtl: 30 });
+    const got: unknown[] = [];
+    await s.client.subscribe(ttsSayLenient, (d) => void got.push(d));
+    s.fake.deliver('tts/say', env({ text: 'a' }));
+    s.fake.deliver('tts/say', env({ text: 'a' }));
+    s.fake.deliver('tts/say', env({ text: 'b' }));
+    s.fake.deliver('tts/say', { text: 'bare' });
+    s.fake.deliver('tts/say', { text: 'bare' });
+    expect(got).toEqual([{ text: 'a' }, { text: 'b' }, { text: 'bare' }, { text: 'bare' }]);
+    expect(s.client.stats().duplicates).toBe(1);
+  });
+
+  it('does not dedupe when the config has no TTL', async () => {
+    const { fake, got } = await sub();
+    fake.deliver('tts/say', env({ text: 'a' }));
+    fake.deliver('tts/say', env({ text: 'a' }));
+    expect(got).toHaveLength(2);
+  });
+});
+
+describe('client - handlers', () => {
+  it('isolates throwing and rejecting handlers; others and later messages go on', async () => {
+    const { fake, client, lines } = await setup();
+    const seen: string[] = [];
+    await client.subscribe(ttsSay, (d) => { seen.push(`throw:${d.text}`); throw new Error('sync bug'); });
+    await client.subscribe(ttsSay, async (d) => { seen.push(`reject:${d.text}`); throw new Error('async bug'); });
+    await client.subscribe(ttsSay, (d) => void seen.push(`ok:${d.text}`));
+    fake.deliver('tts/say', env({ text: '1', utt_id: 'u-1' }));
+    fake.deliver('tts/say', env({ text: '2' }));
+    await sleep(5);
+    // Each subscription keeps its own order; across subscriptions only arrival matters.
+    expect(seen.slice(0, 4)).toEqual(['throw:1', 'reject:1', 'ok:1', 'throw:2']);
+    expect([...seen].sort()).toEqual(['ok:1', 'ok:2', 'reject:1', 'reject:2', 'throw:1', 'throw:2']);
+    expect(client.stats().handlerErrors).toBe(4);
+    const errs = lines.filter((l) => l.msg === 'message handler failed');
+    expect(errs).toHaveLength(4);
+    expect(errs[0]!.obj).toMatchObject({ envelope_id: 'a'.repeat(32), utt_id: 'u-1', topic: 'tts/say' });
+    expect(fake.subscribed).toEqual(['tts/say']);
+  });
+
+  it('runs async handlers one at a time, in order, by default', async () => {
+    const { fake, client } = await setup();
+    const log: string[] = [];
+    let active = 0;
+    let maxActive = 0;
+    await client.subscribe(ttsSay, async (d) => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      log.push(`start ${d.text}`);
+      await sleep(Number(d.text) % 3 === 0 ? 5 : 1);
+      log.push(`end ${d.text}`);
+      active--;
+    });
+    for (let i = 0; i < 6; i++) fake.deliver('tts/say', env({ text: String(i) }));
+    await sleep(60);
+    expect(maxActive).toBe(1);
+    expect(log).toEqual(Array.from({ length: 6 }, (_, i) => [`start ${i}`, `end ${i}`]).flat());
+  });
+
+  it('honours a higher concurrency', async () => {
+    const { fake, client } = await setup();
+    let active = 0;
+    let maxActive = 0;
+    let done = 0;
+    await client.subscribe(ttsSay, async () => {
+      maxActive = Math.max(maxActive, ++active);
+      await sleep(5);
+      active--;
+      done++;
+    }, { concurrency: 3 });
+    for (let i = 0; i < 9; i++) fake.deliver('tts/say', env({ text: String(i) }));
+    await sleep(60);
+    expect(maxActive).toBe(3);
+    expect(done).toBe(9);
+  });
+
+  it('stops reading the socket above the high-water mark and resumes after draining', async () => {
+    const { fake, client } = await setup({ highWaterMark: 4 });
+    const release: (() => void)[] = [];
+    let handled = 0;
+    await client.subscribe(ttsSay, () => new Promise<void>((r) => release.push(() => { handled++; r(); })));
+    for (let i = 0; i < 10; i++) fake.deliver('tts/say', env({ text: String(i) }));
+    // 1 running + 4 queued reached the mark on message 5: MQTT.js is not called back from then on.
+    expect(fake.acked).toBe(4);
+    while (handled < 10) {
+      release.shift()?.();
+      await tick();
+    }
+    expect(fake.acked).toBe(10);
+    expect(client.stats().received).toBe(10);
+  });
+
+  it('shares one broker subscription per filter and unsubscribes after the last handler', async () => {
+    const { fake, client } = await setup();
+    const a = await client.subscribe(status, () => {}, { params: { client_id: 'x' } });
+    const b = await client.subscribe(status, () => {}, { params: { client_id: 'x' } });
+    const c = await client.subscribe(status, () => {});
+    expect(a.filter).toBe('svc/status/x');
+    expect(c.filter).toBe('svc/status/+');
+    expect(fake.subscribed).toEqual(['svc/status/x', 'svc/status/+']);
+    await a.unsubscribe();
+    await a.unsubscribe();
+    expect(fake.unsubscribed).toEqual([]);
+    await b.unsubscribe();
+    expect(fake.unsubscribed).toEqual(['svc/status/x']);
+  });
+
+  it('routes raw subscriptions with wildcards but never $-topics to # or +', async () => {
+    const { fake, client } = await setup();
+    const topics: string[] = [];
+    await client.subscribeRaw('#', (_p, m) => void topics.push(`#:${m.topic}`), { qos: 0 });
+    await client.subscribeRaw('+/b/#', (_p, m) => void topics.push(`+b:${m.topic}`), { qos: 0 });
+    await client.subscribeRaw('$SYS/#', (_p, m) => void topics.push(`sys:${m.topic}`), { qos: 0 });
+    fake.deliver('a/b/c', 'x');
+    fake.deliver('$SYS/broker/load', 'x');
+    expect(topics).toEqual(['#:a/b/c', '+b:a/b/c', 'sys:$SYS/broker/load']);
+  });
+
+  it('a handler unsubscribed stops receiving', async () => {
+    const { fake, client } = await setup();
+    const got: unknown[] = [];
+    const s = await client.subscribe(ttsSay, (d) => void got.push(d));
+    fake.deliver('tts/say', env({ text: '1' }));
+    await s.unsubscribe();
+    fake.deliver('tts/say', env({ text: '2' }));
+    expect(got).toHaveLength(1);
+  });
+});
+
+describe('client - health and heartbeat', () => {
+  it('publishes ready on connect, sets an offline Last Will, reconnected after a reconnect, shutdown on close', async () => {
+    const { fake, client } = await setup({ enableHealth: true, sourceName: 'svc' });
+    const health = () => fake.sent.filter((s) => s.topic === 'system/health/unit').map((s) => ({ ...s, wire: JSON.parse(s.payload) }));
+    expect(health()).toHaveLength(1);
+    const ready = health()[0]!;
+    expect(ready).toMatchObject({ qos: 1, retain: true });
+    expect(ready.wire).toMatchObject({ type: 'health.status', source: 'svc', data: { ok: true, event: 'ready' } });
+    expect(Object.keys(ready.wire.data)).toEqual(['message_id', 'ok', 'event', 'timestamp']);
+    const will = fake.options.will!;
+    expect(will).toMatchObject({ topic: 'system/health/unit', qos: 1, retain: true });
+    expect(JSON.parse(String(will.payload))).toMatchObject({ type: 'health.status', data: { ok: false, event: 'offline' } });
+
+    fake.drop();
+    fake.connectNow();
+    await tick();
+    expect(health()[1]?.wire.data).toMatchObject({ ok: true, event: 'reconnected' });
+    await client.close();
+    expect(health()[2]?.wire.data).toMatchObject({ ok: false, event: 'shutdown' });
+    expect(health()[2]).toMatchObject({ qos: 1, retain: true });
+  });
+
+  it('sends nothing on the health topic when health is off', async () => {
+    const { fake, client } = await setup();
+    await client.close();
+    expect(fake.sent.filter((s) => s.topic.startsWith('system/'))).toEqual([]);
+    expect(fake.options.will).toBeUndefined();
+  });
+
+  it('sends bare heartbeats at QoS 0 while connected and stops on close', async () => {
+    const { fake, client } = await setup({ enableHeartbeat: true, heartbeatInterval: 0.02 });
+    await sleep(70);
+    const beats = fake.sent.filter((s) => s.topic === 'system/keepalive/unit');
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    expect(beats[0]).toMatchObject({ qos: 0, retain: false });
+    const hb = JSON.parse(beats[0]!.payload);
+    expect(Object.keys(hb)).toEqual(['ok', 'event', 'timestamp']);
+    expect(hb).toMatchObject({ ok: true, event: 'heartbeat' });
+    await client.close();
+    const n = fake.sent.length;
+    await sleep(50);
+    expect(fake.sent.length).toBe(n);
+  });
+});
+
+describe('client - shutdown', () => {
+  it('close() is idempotent, resolves closed() and emits closed once', async () => {
+    const { fake, client } = await setup();
+    const statuses: StatusEvent[] = [];
+    client.on('status', (s) => statuses.push(s));
+    const p1 = client.close();
+    const p2 = client.close();
+    expect(p1).toBe(p2);
+    await p1;
+    await client.close();
+    expect(await client.closed()).toEqual({ kind: 'closed' });
+    expect(statuses.filter((s) => s.type === 'closed')).toHaveLength(1);
+    expect(fake.ended).toBe(1);
+    expect(client.connected).toBe(false);
+    await expect(client.publish(ttsSay, { text: 'x' })).rejects.toMatchObject({ code: 'CLOSED' });
+    await expect(client.subscribe(ttsSay, () => {})).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('waits for in-flight handlers, starts no queued one, and stops intake', async () => {
+    const { fake, client } = await setup();
+    const events: string[] = [];
+    await client.subscribe(ttsSay, async (d) => {
+      events.push(`start ${d.text}`);
+      await sleep(20);
+      events.push(`end ${d.text}`);
+    });
+    fake.deliver('tts/say', env({ text: '1' }));
+    fake.deliver('tts/say', env({ text: '2' }));
+    const closing = client.close();
+    fake.deliver('tts/say', env({ text: '3' }));
+    await closing;
+    expect(events).toEqual(['start 1', 'end 1']);
+    expect(client.stats().dropped).toBe(1);
+  });
+
+  it('gives up waiting for handlers after the drain timeout', async () => {
+    const { fake, client } = await setup();
+    await client.subscribe(ttsSay, () => new Promise(() => {}));
+    fake.deliver('tts/say', env({ text: '1' }));
+    const t0 = Date.now();
+    await client.close({ timeoutMs: 30 });
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('client - redaction', () => {
+  it('no log line, error or inspect output contains the password', async () => {
+    const { fake, client, lines } = await setup({ publishRetries: 0 });
+    fake.emit('error', new Error('connect failed for mqtt://user:topsecret@broker:1883'));
+    fake.failNext = { err: new Error('x'), times: 1 };
+    const err = await client.publish(ttsSay, { text: 'x' }).catch((e: unknown) => e);
+    fake.drop();
+    fake.connectNow();
+    await client.close();
+    const dump = JSON.stringify(lines);
+    expect(dump).toContain('broker');
+    expect(dump).not.toContain('topsecret');
+    expect(inspect(err)).not.toContain('topsecret');
+    expect(inspect(client, { depth: 5 })).not.toContain('topsecret');
+  });
+});

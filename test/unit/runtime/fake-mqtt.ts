@@ -1,0 +1,113 @@
+/** An in-memory stand-in for the MQTT.js client (the MqttTransport slice), for unit tests only. */
+import { EventEmitter } from 'node:events';
+import type { IClientOptions, IClientPublishOptions, IPublishPacket, ISubscriptionGrant } from 'mqtt';
+import type { MqttFactory, MqttTransport } from '../../../runtime/index.js';
+
+export interface Sent {
+  topic: string;
+  payload: string;
+  qos: number;
+  retain: boolean;
+}
+
+export class FakeMqtt extends EventEmitter implements MqttTransport {
+  connected = false;
+  options: IClientOptions = {};
+  sent: Sent[] = [];
+  subscribed: string[] = [];
+  unsubscribed: string[] = [];
+  ended = 0;
+  /** Number of inbound packets MQTT.js would consider handled (handleMessage called back). */
+  acked = 0;
+  /** When set, publish callbacks get this error (then it is cleared if `once`). */
+  failNext: { err: Error; times: number } | undefined;
+  /** When true, QoS>0 publishes never get their callback (no PUBACK). */
+  swallowAcks = false;
+
+  handleMessage(_packet: IPublishPacket, callback: (err?: Error) => void): void {
+    callback();
+  }
+
+  connectNow(): void {
+    this.connected = true;
+    this.emit('connect');
+  }
+
+  drop(): void {
+    this.connected = false;
+    this.emit('close');
+  }
+
+  publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions, cb: (err?: Error) => void): this {
+    this.sent.push({ topic, payload: String(payload), qos: opts.qos ?? 0, retain: opts.retain ?? false });
+    if (this.failNext && this.failNext.times > 0) {
+      this.failNext.times--;
+      const err = this.failNext.err;
+      setImmediate(() => cb(err));
+      return this;
+    }
+    if (this.swallowAcks && (opts.qos ?? 0) > 0) return this;
+    setImmediate(() => cb());
+    return this;
+  }
+
+  async subscribeAsync(filter: string, opts: { qos: 0 | 1 | 2 }): Promise<ISubscriptionGrant[]> {
+    this.subscribed.push(filter);
+    return [{ topic: filter, qos: opts.qos }];
+  }
+
+  async unsubscribeAsync(filter: string): Promise<undefined> {
+    this.unsubscribed.push(filter);
+    return undefined;
+  }
+
+  async endAsync(): Promise<void> {
+    this.ended++;
+    this.connected = false;
+  }
+
+  end(): this {
+    this.ended++;
+    this.connected = false;
+    return this;
+  }
+
+  /** Feeds one inbound message the way MQTT.js does: 'message', then handleMessage (flow control). */
+  deliver(topic: string, payload: string | Buffer | object, qos: 0 | 1 = 0): void {
+    const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    const packet = { cmd: 'publish', topic, payload: buf, qos, retain: false, dup: false, messageId: 1 } as IPublishPacket;
+    this.emit('message', topic, buf, packet);
+    this.handleMessage(packet, () => {
+      this.acked++;
+    });
+  }
+}
+
+/** A factory that connects on the next tick (or never, with autoConnect false). */
+export function fakeFactory(fake: FakeMqtt, autoConnect = true): MqttFactory {
+  return (options) => {
+    fake.options = options;
+    if (autoConnect) setImmediate(() => fake.connectNow());
+    return fake;
+  };
+}
+
+export interface CapturedLine {
+  level: string;
+  obj: Record<string, unknown>;
+  msg: string | undefined;
+}
+
+/** A pino-shaped logger that records everything. */
+export function captureLogger(): { logger: import('../../../runtime/index.js').Logger; lines: CapturedLine[] } {
+  const lines: CapturedLine[] = [];
+  const at = (level: string) => (objOrMsg: object | string, msg?: string) => {
+    if (typeof objOrMsg === 'string') lines.push({ level, obj: {}, msg: objOrMsg });
+    else lines.push({ level, obj: objOrMsg as Record<string, unknown>, msg });
+  };
+  const logger = {
+    trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal'),
+    isLevelEnabled: () => true,
+  };
+  return { logger, lines };
+}
