@@ -1,9 +1,8 @@
 /** `generate [--input <file>] [--out <dir>] [--check]`: write (or check) the generated folder. */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadContract } from '../generator/load.js';
 import { formatDiagnostic, isContractLoadError, GenerateError } from '../generator/diagnostics.js';
-import { checkOutput, generate, writeOutput } from '../generator/generate.js';
+import { checkOutput, generateFromFile, writeOutput } from '../generator/generate.js';
 import type { Command } from './main.js';
 
 export const DEFAULT_INPUT = 'asyncapi/tars.asyncapi.yaml';
@@ -32,8 +31,7 @@ export const generateCommand: Command = {
     const out = values.out ?? DEFAULT_OUT;
     let files;
     try {
-      const ir = await loadContract(input);
-      files = await generate(ir);
+      ({ files } = await generateFromFile(input));
     } catch (e) {
       if (isContractLoadError(e) || e instanceof GenerateError) {
         const ds = e.diagnostics;

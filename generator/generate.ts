@@ -5,6 +5,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ContractIR } from './ir.js';
+import { readContractFile, startLoad } from './load.js';
 import type { GeneratedFile } from './emit/header.js';
 import { emitTypes } from './emit/types.js';
 import { emitValidators } from './emit/validators.js';
@@ -13,6 +14,21 @@ import { emitIndex } from './emit/index.js';
 import { emitTopics } from './emit/topics.js';
 
 export type { GeneratedFile } from './emit/header.js';
+
+/**
+ * Load a document and generate its files. Emitting starts from the raw-document IR while the AsyncAPI
+ * parser still validates (in a worker); files are returned only once the document is known valid,
+ * otherwise the ContractLoadError is thrown.
+ */
+export async function generateFromFile(file: string): Promise<{ ir: ContractIR; files: GeneratedFile[] }> {
+  const { path: sourcePath, text } = await readContractFile(file);
+  const { draft, done } = startLoad(text, sourcePath);
+  const early = draft ? generate(draft).then((files) => ({ files }), (error: unknown) => ({ error })) : null;
+  const ir = await done; // throws ContractLoadError: the early files are dropped
+  const result = early ? await early : { files: await generate(ir) };
+  if ('error' in result) throw result.error;
+  return { ir, files: result.files };
+}
 
 /** Every output file, sorted by name. The set of names is the same for every document. */
 export async function generate(ir: ContractIR): Promise<GeneratedFile[]> {

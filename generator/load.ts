@@ -11,6 +11,7 @@
  * and is ordered deterministically (channels by id, schemas by name).
  */
 import { createHash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
@@ -25,16 +26,20 @@ const SCHEMA_PREFIX = '#/components/schemas/';
 
 /** Read and load a contract document. The IR's source path is `file` relative to the working directory (posix). */
 export async function loadContract(file: string): Promise<ContractIR> {
+  const { path: rel, text } = await readContractFile(file);
+  return loadContractFromString(text, rel);
+}
+
+/** The document's text, and its path as the IR names it (relative to the working directory, posix). */
+export async function readContractFile(file: string): Promise<{ path: string; text: string }> {
   const rel = toPosix(path.relative(process.cwd(), path.resolve(file)) || file);
-  let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    return { path: rel, text: await readFile(file, 'utf8') };
   } catch (e) {
     throw new ContractLoadError(rel, [{ message: `cannot read ${rel}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, pointer: '#' }], {
       cause: e,
     });
   }
-  return loadContractFromString(text, rel);
 }
 
 function toPosix(p: string): string {
@@ -48,11 +53,22 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 /** Load a contract from its text; `sourcePath` is what headers and messages call the document. */
 export async function loadContractFromString(text: string, sourcePath: string): Promise<ContractIR> {
+  return startLoad(text, sourcePath).done;
+}
+
+/**
+ * A load in two steps, so work can overlap the slow AsyncAPI-parser validation (which runs in a worker
+ * thread): `draft` is the IR read from the raw document (null when the generator's own checks already
+ * failed), available at once; `done` resolves to the same IR once the parser found no errors, or rejects
+ * with a ContractLoadError holding every diagnostic. Nothing built from `draft` may be written before
+ * `done` resolves.
+ */
+export function startLoad(text: string, sourcePath: string): { draft: ContractIR | null; done: Promise<ContractIR> } {
   const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
   const lineCounter = new LineCounter();
   const ydoc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (ydoc.errors.length > 0) {
-    throw new ContractLoadError(
+    const err = new ContractLoadError(
       sourcePath,
       ydoc.errors.map((e) => ({
         message: `invalid YAML: ${e.message.split('\n')[0]}`,
@@ -60,25 +76,28 @@ export async function loadContractFromString(text: string, sourcePath: string): 
         ...(e.pos ? { line: lineCounter.linePos(e.pos[0]).line } : {}),
       })),
     );
+    return { draft: null, done: Promise.reject(err) };
   }
   const raw = ydoc.toJS({ maxAliasCount: 1000 }) as unknown;
-  const lines = new Lines(ydoc, lineCounter);
   if (!isObj(raw)) {
-    throw new ContractLoadError(sourcePath, [{ message: 'the document is not a YAML/JSON object', pointer: '#', line: 1 }]);
+    const err = new ContractLoadError(sourcePath, [{ message: 'the document is not a YAML/JSON object', pointer: '#', line: 1 }]);
+    return { draft: null, done: Promise.reject(err) };
   }
-
-  const parserDiags = await parserDiagnostics(text, sourcePath);
-  const reader = new Reader(raw as Obj, lines);
+  const parserDiags = parserDiagnostics(text, sourcePath);
+  const reader = new Reader(raw as Obj, new Lines(ydoc, lineCounter));
   const ir = reader.read({ path: sourcePath, sha256 });
-
-  // The generator's own diagnostics say more about their spot than the parser's generic schema messages.
-  const related = (a: string, b: string) => a === b || a.startsWith(b + '/') || b.startsWith(a + '/');
-  const all: Diagnostic[] = [...reader.diagnostics, ...parserDiags.filter((p) => !reader.diagnostics.some((d) => related(d.pointer, p.pointer)))];
-  if (all.length > 0) {
-    const sorted = dedupe(all).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
-    throw new ContractLoadError(sourcePath, sorted);
-  }
-  return ir;
+  const own = reader.diagnostics;
+  const done = parserDiags.then((fromParser) => {
+    // The generator's own diagnostics say more about their spot than the parser's generic schema messages.
+    const related = (a: string, b: string) => a === b || a.startsWith(b + '/') || b.startsWith(a + '/');
+    const all: Diagnostic[] = [...own, ...fromParser.filter((p) => !own.some((d) => related(d.pointer, p.pointer)))];
+    if (all.length > 0) {
+      const sorted = dedupe(all).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
+      throw new ContractLoadError(sourcePath, sorted);
+    }
+    return ir;
+  });
+  return { draft: own.length === 0 ? ir : null, done };
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
@@ -91,22 +110,25 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** Error-level diagnostics of @asyncapi/parser (AsyncAPI schema, bindings, $refs). */
+/** Error-level diagnostics of @asyncapi/parser (AsyncAPI schema, bindings, $refs), computed in a worker thread. */
 async function parserDiagnostics(text: string, sourcePath: string): Promise<Diagnostic[]> {
-  const { Parser, DiagnosticSeverity } = await import('@asyncapi/parser');
-  const parser = new Parser({ ruleset: { recommended: false } });
-  let diags;
+  type Raw = { message: string; path: string[]; line?: number };
+  let raw: Raw[];
   try {
-    ({ diagnostics: diags } = await parser.parse(text));
+    raw = await new Promise<Raw[]>((resolve, reject) => {
+      const worker = new Worker(new URL('./parser-worker.mjs', import.meta.url), { workerData: { text } });
+      worker.once('message', (m: { diagnostics?: Raw[]; failed?: string }) => {
+        void worker.terminate();
+        if (m.diagnostics) resolve(m.diagnostics);
+        else reject(new Error(m.failed ?? 'no result'));
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`parser worker exited with code ${code}`)));
+    });
   } catch (e) {
     return [{ message: `the AsyncAPI parser failed on ${sourcePath}: ${e instanceof Error ? e.message : String(e)}`, pointer: '#' }];
   }
-  const errors = diags.filter((d) => d.severity === DiagnosticSeverity.Error);
-  const out: Diagnostic[] = errors.map((d) => ({
-    message: d.message,
-    pointer: toPointer(d.path.map(String)),
-    ...(d.range ? { line: d.range.start.line + 1 } : {}),
-  }));
+  const out: Diagnostic[] = raw.map((d) => ({ message: d.message, pointer: toPointer(d.path), ...(d.line !== undefined ? { line: d.line } : {}) }));
   // Drop the vague "must match "then" schema" when a more precise problem sits below the same spot.
   return out.filter(
     (d) => !(/must match "(then|else)" schema/.test(d.message) && out.some((o) => o !== d && o.pointer.startsWith(d.pointer + '/'))),

@@ -45,11 +45,12 @@ function rewriteRefs(v: unknown, to: string): unknown {
 }
 
 export async function emitTypes(ir: ContractIR): Promise<GeneratedFile> {
-  const { TypeScriptGenerator, ConstrainedDictionaryModel, typeScriptDefaultModelNameConstraints, TS_DESCRIPTION_PRESET } = await import(
+  const { TypeScriptGenerator, ConstrainedDictionaryModel, typeScriptDefaultModelNameConstraints, TS_DESCRIPTION_PRESET, FormatHelpers } = await import(
     '@asyncapi/modelina'
   );
   const schemas = namedSchemas(ir);
   const names = Object.keys(schemas);
+  const nameSet = new Set(names);
   const root = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: ROOT,
@@ -67,6 +68,7 @@ export async function emitTypes(ir: ContractIR): Promise<GeneratedFile> {
     constraints: {
       // Keep schema names as written (Modelina would turn `Alert` into `ReservedAlert`); only real keywords change.
       modelName: typeScriptDefaultModelNameConstraints({
+        NAMING_FORMATTER: (name: string) => (nameSet.has(name) ? name : FormatHelpers.toPascalCase(name)),
         NO_RESERVED_KEYWORDS: (name: string) => (TS_RESERVED.has(name) ? `Reserved${name}` : name),
       }),
     },
