@@ -153,3 +153,10 @@ export async function runDiff(argv: string[], io: DiffIO = {}): Promise<number> 
     throw e;
   }
 }
+
+/** The `diff` entry of the CLI command table (cli/main.ts): `diff: async () => (await import('../generator/diff/command.js')).diffCommand`. */
+export const diffCommand = {
+  summary: 'breaking-change check: compare the contract with a git revision or a file (rule ids, exit 1 on a break without a major bump)',
+  usage: 'diff --against <git-ref | file> [--input <file>] [--format text|json|github]',
+  run: (args: string[]): Promise<number> => runDiff(args),
+} as const;
