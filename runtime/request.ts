@@ -15,34 +15,16 @@
  */
 import type { ChannelDescriptor, Envelope } from './descriptor.js';
 import { newEnvelopeId } from './envelope.js';
+import type { BusClient, MessageMeta } from './types.js';
 
 // ---------------------------------------------------------------------------------------------------------
-// The slice of the runtime's BusClient that request/stream need (structurally compatible with BusClient in
-// docs/runtime-api.md; a test fake only has to implement this).
+// The slice of the runtime's BusClient that request/stream need: any BusClient is one, and a test fake only
+// has to implement these methods.
 
-/** Metadata the runtime hands to a handler (MessageMeta in docs/runtime-api.md). */
-export interface ReplyMeta<P extends string = string> {
-  readonly topic: string;
-  readonly channel: string;
-  readonly params: Record<P, string>;
-  readonly qos: 0 | 1 | 2;
-  readonly retain: boolean;
-}
+/** Metadata the runtime hands to a handler. */
+export type ReplyMeta<P extends string = string> = MessageMeta<P>;
 
-export interface RequestBus {
-  readonly clientId: string;
-  publish<T, P extends string>(
-    channel: ChannelDescriptor<T, P>,
-    data: T,
-    options?: { params?: Record<P, string>; correlate?: string },
-  ): Promise<string | undefined>;
-  subscribe<T, P extends string>(
-    channel: ChannelDescriptor<T, P>,
-    handler: (data: T, envelope: Envelope<T> | null, meta: ReplyMeta<P>) => void | Promise<void>,
-    options?: { params?: Partial<Record<P, string>> },
-  ): Promise<{ unsubscribe(): Promise<void> }>;
-  on?(event: 'status', listener: (status: { type: string }) => void): () => void;
-}
+export type RequestBus = Pick<BusClient, 'clientId' | 'publish' | 'subscribe'> & Partial<Pick<BusClient, 'on'>>;
 
 /** A received, validated message: what request() resolves with and what a reply stream yields. */
 export interface Reply<T, P extends string = string> {

@@ -5,6 +5,7 @@
  */
 import type { ChannelDescriptor, Envelope, Framing, ValidationResult } from '../../../runtime/descriptor.js';
 import type { ReplyMeta, RequestBus } from '../../../runtime/request.js';
+import type { StatusEvent, Subscription } from '../../../runtime/types.js';
 
 const ok: ValidationResult = { ok: true };
 
@@ -60,7 +61,7 @@ export class FakeBus implements RequestBus {
   subscribeCalls = 0;
   unsubscribeCalls = 0;
   failPublish: Error | null = null;
-  private statusListeners: ((s: { type: string }) => void)[] = [];
+  private statusListeners: ((s: StatusEvent) => void)[] = [];
   private onPublish: ((channel: ChannelDescriptor<any, any>, wire: any, bus: FakeBus) => void) | null = null;
 
   constructor(readonly clientId = 'fake') {}
@@ -109,12 +110,13 @@ export class FakeBus implements RequestBus {
     channel: ChannelDescriptor<T, P>,
     handler: (data: T, envelope: Envelope<T> | null, meta: ReplyMeta<P>) => void | Promise<void>,
     options: { params?: Partial<Record<P, string>> } = {},
-  ): Promise<{ unsubscribe(): Promise<void> }> {
+  ): Promise<Subscription> {
     this.subscribeCalls++;
     await new Promise((r) => setImmediate(r));
     const sub: Sub = { filter: fill(channel.address, options.params as Record<string, string>), channel, handler: handler as Sub['handler'], active: true };
     this.subs.push(sub);
     return {
+      filter: sub.filter,
       unsubscribe: async () => {
         if (!sub.active) return;
         sub.active = false;
@@ -124,7 +126,7 @@ export class FakeBus implements RequestBus {
     };
   }
 
-  on(_event: 'status', listener: (s: { type: string }) => void): () => void {
+  on(_event: 'status', listener: (s: StatusEvent) => void): () => void {
     this.statusListeners.push(listener);
     return () => {
       this.statusListeners = this.statusListeners.filter((l) => l !== listener);
@@ -132,7 +134,7 @@ export class FakeBus implements RequestBus {
   }
 
   close(): void {
-    for (const l of this.statusListeners) l({ type: 'closed' });
+    for (const l of this.statusListeners) l({ type: 'closed', reason: { kind: 'closed' } });
   }
 
   activeSubscriptions(channelId?: string): number {
