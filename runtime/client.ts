@@ -3,8 +3,11 @@
  * heartbeat and shutdown. One MQTT.js 'message' listener feeds a TopicRouter.
  *
  * Reconnect: MQTT.js retries at a fixed `reconnectPeriod`; a listener prepended to 'close' (so it runs before
- * MQTT.js schedules the retry) sets that period from a jittered Backoff. MQTT.js thus keeps its resubscribe
- * and offline queue. Flow control: MQTT.js parses the next packet only after `handleMessage`'s callback, so
+ * MQTT.js schedules the retry) sets that period from a jittered Backoff. MQTT.js keeps its session state
+ * (in-flight QoS 1/2 retransmission). Resubscribe and the offline queue are ours, because MQTT.js flushes
+ * its offline store BEFORE it resubscribes: a client's own outage publishes would reach the broker while it
+ * has no subscription, and a client subscribed to its own topics would miss them. So on reconnect we
+ * resubscribe first, wait for the SUBACKs, then send what was published while offline. Flow control: MQTT.js parses the next packet only after `handleMessage`'s callback, so
  * holding that callback while a subscription queue is over its high-water mark stops reading the socket (and
  * withholds the PUBACK of the current QoS 1 message) without dropping anything.
  */
@@ -89,6 +92,23 @@ export async function connect(options: ConnectOptions = {}): Promise<BusClient> 
 }
 
 type State = 'connecting' | 'open' | 'closing' | 'closed';
+
+interface FilterEntry {
+  qos: QoS;
+  ready: Promise<void>;
+  /** Set when the filter was added while offline: resolved by the resubscribe after the reconnect. */
+  deferred?: { resolve: () => void; reject: (e: Error) => void };
+}
+
+interface OfflinePublish {
+  topic: string;
+  payload: string | Buffer;
+  qos: QoS;
+  retain: boolean;
+  cb: PublishCallback;
+  done: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
 type PublishCallback = (err?: Error | null) => void;
 
 const AUTH_CODES = new Set([4, 5, 134, 135]);
@@ -117,7 +137,13 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   readonly #router = new TopicRouter<ChannelSubscription<unknown, string> | RawSubscription>();
   readonly #sinks = new Set<ChannelSubscription<unknown, string> | RawSubscription>();
   /** Broker subscriptions: filter → granted QoS and the pending SUBACK. */
-  readonly #filters = new Map<string, { qos: QoS; ready: Promise<void> }>();
+  readonly #filters = new Map<string, FilterEntry>();
+  /** Publishes made while offline (or while resubscribing), sent in order once subscriptions are back. */
+  #offline: OfflinePublish[] = [];
+  /** Connected and resubscribed: publishes may go to the wire. */
+  #online = false;
+  /** Bumped on every connect, so a stale resubscribe does not mark a newer connection online. */
+  #generation = 0;
   readonly #statusListeners = new Set<(s: StatusEvent) => void>();
   readonly #mqtt: MqttTransport;
 
@@ -179,7 +205,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
       protocolVersion: 4,
       reconnectPeriod: this.#backoff.next(),
       connectTimeout: Math.max(1000, Math.min(this.#connectTimeoutMs || DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS)),
-      resubscribe: true,
+      resubscribe: false,
       queueQoSZero: true,
       reconnectOnConnackError: true,
     };
@@ -219,6 +245,19 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     if (this.#config.enableHeartbeat) this.#startHeartbeat();
   }
 
+  /** Publishes still queued when the client closes can never be sent. */
+  #failOffline(): void {
+    const queued = this.#offline;
+    this.#offline = [];
+    for (const p of queued) {
+      if (p.done) continue;
+      p.done = true;
+      clearTimeout(p.timer);
+      p.cb(new Error('client disconnecting'));
+    }
+    for (const entry of this.#filters.values()) entry.deferred?.reject(new ClosedError());
+  }
+
   #failStart(err: Error): void {
     const waiter = this.#startWaiter;
     if (!waiter) return;
@@ -233,7 +272,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     waiter.reject(err);
   }
 
-  readonly #onConnect = (): void => {
+  readonly #onConnect = (connack?: { sessionPresent?: boolean }): void => {
     this.#backoff.reset();
     this.#isUp = true;
     this.#lastError = undefined;
@@ -242,6 +281,9 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     if (reconnect) this.counters.reconnects++;
     this.logger.info({ url: this.#urlText, reconnect }, reconnect ? 'reconnected' : 'connected');
     this.#emit({ type: 'connected', reconnect });
+    const generation = ++this.#generation;
+    if (reconnect) void this.#resubscribeThenFlush(generation, connack?.sessionPresent === true && this.#mqtt.options.clean === false);
+    else this.#online = true;
     const waiter = this.#startWaiter;
     if (waiter && this.#state === 'connecting') {
       this.#startWaiter = undefined;
@@ -253,8 +295,44 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     }
   };
 
+  async #resubscribeThenFlush(generation: number, sessionPresent: boolean): Promise<void> {
+    const m = this.#mqtt;
+    const work: Promise<void>[] = [];
+    for (const [filter, entry] of this.#filters) {
+      // A resumed session still has the broker-side subscriptions, except those made while we were away.
+      if (sessionPresent && !entry.deferred) continue;
+      const deferred = entry.deferred;
+      entry.deferred = undefined;
+      work.push(
+        m.subscribeAsync(filter, { qos: entry.qos }).then(
+          () => deferred?.resolve(),
+          (err: unknown) => {
+            this.logger.warn({ filter, err: serializeError(err) }, 'resubscribe failed');
+            if (deferred) entry.deferred = deferred; // retried on the next connect
+          },
+        ),
+      );
+    }
+    await Promise.all(work);
+    if (generation !== this.#generation || !m.connected) return;
+    this.#online = true;
+    this.#flushOffline();
+  }
+
+  #flushOffline(): void {
+    const queued = this.#offline;
+    this.#offline = [];
+    for (const p of queued) {
+      if (p.done) continue;
+      p.done = true;
+      clearTimeout(p.timer);
+      this.#wire(p.topic, p.payload, p.qos, p.retain, p.cb);
+    }
+  }
+
   /** Runs before MQTT.js's own 'close' handler, which schedules the retry with options.reconnectPeriod. */
   readonly #onClose = (): void => {
+    this.#online = false;
     if (this.#state === 'closing' || this.#state === 'closed') return;
     if (this.#isUp) {
       this.#isUp = false;
@@ -347,6 +425,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     const ended = await withTimeout(this.#mqtt.endAsync().catch(() => undefined), CLOSE_STEP_TIMEOUT_MS);
     if (!ended) this.#mqtt.end(true);
     this.#state = 'closed';
+    this.#failOffline();
     // Never acknowledge what was held back: the session is gone, and a persistent one will redeliver.
     this.#held = [];
     const reason: CloseReason = { kind: 'closed' };
@@ -468,6 +547,27 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   }
 
   #attempt(topic: string, payload: string | Buffer, qos: QoS, retain: boolean, cb: PublishCallback): void {
+    if (this.#online) {
+      this.#wire(topic, payload, qos, retain, cb);
+      return;
+    }
+    const p: OfflinePublish = { topic, payload, qos, retain, cb, done: false, timer: undefined };
+    const ms = this.#publishTimeoutMs;
+    if (ms > 0) {
+      p.timer = setTimeout(() => {
+        if (p.done) return;
+        p.done = true;
+        const i = this.#offline.indexOf(p);
+        if (i >= 0) this.#offline.splice(i, 1);
+        cb(new Error(`not connected within ${ms} ms`));
+      }, ms);
+      p.timer.unref();
+    }
+    this.#offline.push(p);
+  }
+
+  /** Hands a publish to MQTT.js; for QoS > 0 with a timeout, withdraws it if no acknowledgement comes. */
+  #wire(topic: string, payload: string | Buffer, qos: QoS, retain: boolean, cb: PublishCallback): void {
     const m = this.#mqtt;
     const ms = this.#publishTimeoutMs;
     if (qos === 0 || ms === 0) {
@@ -542,10 +642,18 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     this.#router.add(filter, sink);
     let entry = this.#filters.get(filter);
     if (entry === undefined || qos > entry.qos) {
-      const ready = this.#mqtt.subscribeAsync(filter, { qos }).then((granted) => {
-        if (granted.some((g) => g.qos === 128)) throw new Error(`broker refused the subscription to ${filter}`);
-      });
-      entry = { qos: Math.max(qos, entry?.qos ?? 0) as QoS, ready };
+      const newQos = Math.max(qos, entry?.qos ?? 0) as QoS;
+      if (this.#online) {
+        const ready = this.#mqtt.subscribeAsync(filter, { qos: newQos }).then((granted) => {
+          if (granted.some((g) => g.qos === 128)) throw new Error(`broker refused the subscription to ${filter}`);
+        });
+        entry = { qos: newQos, ready };
+      } else {
+        // Offline: the resubscribe after the reconnect sends it, before any queued publish.
+        let deferred!: NonNullable<FilterEntry['deferred']>;
+        const ready = new Promise<void>((resolve, reject) => (deferred = { resolve, reject }));
+        entry = { qos: newQos, ready, deferred };
+      }
       this.#filters.set(filter, entry);
     }
     try {

@@ -11,7 +11,14 @@ export function makeEnvelope<T>(type: string, source: string, data: T, id: strin
   return { id, type, ts: Date.now() / 1000, source, data };
 }
 
-/** An object with both `type` and `data` keys is treated as an Envelope; anything else as a bare payload. */
+/**
+ * An Envelope is an object with `type` and `data` and no key outside the five Envelope keys (contract 1.1:
+ * "an Envelope with any key other than the five below is not an Envelope"). Anything else is bare.
+ */
 export function looksLikeEnvelope(value: unknown): value is Record<string, unknown> & { type: unknown; data: unknown } {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && 'type' in value && 'data' in value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !('type' in value) || !('data' in value)) return false;
+  for (const k in value) {
+    if (k !== 'id' && k !== 'type' && k !== 'ts' && k !== 'source' && k !== 'data') return false;
+  }
+  return true;
 }

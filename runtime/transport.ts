@@ -1,14 +1,14 @@
 /**
  * The slice of MQTT.js the client uses, so unit tests can inject a fake. The real MqttClient satisfies it.
  */
-import type { IClientOptions, IClientPublishOptions, IPublishPacket, ISubscriptionGrant, Packet } from 'mqtt';
+import type { IClientOptions, IClientPublishOptions, IConnackPacket, IPublishPacket, ISubscriptionGrant, Packet } from 'mqtt';
 
 export type MessageListener = (topic: string, payload: Buffer, packet: IPublishPacket) => void;
 
 export interface MqttTransport {
   connected: boolean;
   options: IClientOptions;
-  on(event: 'connect', l: () => void): unknown;
+  on(event: 'connect', l: (connack: IConnackPacket) => void): unknown;
   on(event: 'message', l: MessageListener): unknown;
   on(event: 'error', l: (err: Error) => void): unknown;
   on(event: 'offline' | 'end', l: () => void): unknown;

@@ -35,7 +35,7 @@ describe('client - connect', () => {
     expect(client.connected).toBe(true);
     expect(client.clientId).toBe('unit');
     expect(client.source).toBe('unit');
-    expect(fake.options).toMatchObject({ hostname: 'broker', port: 1883, protocol: 'mqtt', username: 'user', password: 'topsecret', clientId: 'unit', keepalive: 30, clean: false, resubscribe: true });
+    expect(fake.options).toMatchObject({ hostname: 'broker', port: 1883, protocol: 'mqtt', username: 'user', password: 'topsecret', clientId: 'unit', keepalive: 30, clean: false, resubscribe: false });
     expect(fake.options.reconnectPeriod).toBe(500);
   });
 
@@ -83,6 +83,39 @@ describe('client - connect', () => {
     fake.connectNow();
     expect(statuses.at(-1)).toEqual({ type: 'connected', reconnect: true });
     expect(client.stats().reconnects).toBe(1);
+  });
+});
+
+describe('client - reconnect ordering', () => {
+  it('resubscribes before sending what was published while offline', async () => {
+    const { fake, client } = await setup();
+    await client.subscribe(ttsSay, () => {});
+    fake.drop();
+    const p1 = client.publish(ttsSay, { text: 'offline-1' });
+    const sub2 = client.subscribe(status, () => {});
+    const p2 = client.publish(status, { text: 'offline-2' }, { params: { client_id: 'x' } });
+    await tick();
+    expect(fake.ops).toEqual(['sub:tts/say']);
+    fake.connectNow();
+    await Promise.all([p1, sub2, p2]);
+    expect(fake.ops).toEqual(['sub:tts/say', 'sub:tts/say', 'sub:svc/status/+', 'pub:tts/say', 'pub:svc/status/x']);
+  });
+
+  it('keeps the broker subscriptions of a resumed persistent session', async () => {
+    const { fake, client } = await setup({ clean: false });
+    await client.subscribe(ttsSay, () => {});
+    fake.drop();
+    fake.connected = true;
+    fake.emit('connect', { cmd: 'connack', sessionPresent: true, returnCode: 0 });
+    await client.publish(ttsSay, { text: 'x' });
+    expect(fake.ops).toEqual(['sub:tts/say', 'pub:tts/say']);
+  });
+
+  it('fails offline publishes after publishTimeoutMs', async () => {
+    const { fake, client } = await setup({ publishTimeoutMs: 20, publishRetries: 0 });
+    fake.drop();
+    await expect(client.publish(ttsSay, { text: 'x' })).rejects.toMatchObject({ code: 'PUBLISH_FAILED' });
+    expect(fake.sent).toHaveLength(0);
   });
 });
 
@@ -192,7 +225,8 @@ describe('client - inbound pipeline', () => {
     ['not-envelope', JSON.stringify([1, 2])],
     ['event-type', JSON.stringify(env({ text: 'x' }, { type: 'tts.other' }))],
     ['schema', JSON.stringify(env({ text: 5 }))],
-    ['schema', JSON.stringify(env({ text: 'x' }, { extra: 1 }))],
+    ['not-envelope', JSON.stringify(env({ text: 'x' }, { extra: 1 }))],
+    ['not-envelope', JSON.stringify({ type: 'tts.say' })],
   ])('drops %s messages, counts, logs and calls onInvalid', async (reason, payload) => {
     const { fake, got, invalid, client, lines } = await sub();
     fake.deliver('tts/say', payload);

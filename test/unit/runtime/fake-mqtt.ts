@@ -17,6 +17,8 @@ export class FakeMqtt extends EventEmitter implements MqttTransport {
   subscribed: string[] = [];
   unsubscribed: string[] = [];
   ended = 0;
+  /** Wire operations in order: 'sub:<filter>', 'pub:<topic>'. */
+  ops: string[] = [];
   /** Number of inbound packets MQTT.js would consider handled (handleMessage called back). */
   acked = 0;
   /** When set, publish callbacks get this error (then it is cleared if `once`). */
@@ -40,6 +42,7 @@ export class FakeMqtt extends EventEmitter implements MqttTransport {
 
   publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions, cb: (err?: Error) => void): this {
     this.sent.push({ topic, payload: String(payload), qos: opts.qos ?? 0, retain: opts.retain ?? false });
+    this.ops.push(`pub:${topic}`);
     if (this.failNext && this.failNext.times > 0) {
       this.failNext.times--;
       const err = this.failNext.err;
@@ -53,6 +56,7 @@ export class FakeMqtt extends EventEmitter implements MqttTransport {
 
   async subscribeAsync(filter: string, opts: { qos: 0 | 1 | 2 }): Promise<ISubscriptionGrant[]> {
     this.subscribed.push(filter);
+    this.ops.push(`sub:${filter}`);
     return [{ topic: filter, qos: opts.qos }];
   }
 
