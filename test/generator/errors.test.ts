@@ -1,0 +1,121 @@
+/** Invalid documents give readable diagnostics (`<message> at <JSON pointer> (line N)`) and write nothing. */
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ContractLoadError, formatDiagnostic, loadContractFromString, type Diagnostic } from '../../generator/load.js';
+import { main } from '../../cli/main.js';
+import { captureOutput, readFixture } from './helpers.js';
+
+const greenhouse = readFixture('greenhouse');
+const fleet = readFixture('fleet');
+
+function edit(text: string, from: string, to: string): string {
+  expect(text).toContain(from);
+  return text.replace(from, to);
+}
+
+async function diagnosticsOf(text: string): Promise<Diagnostic[]> {
+  try {
+    await loadContractFromString(text, 'doc.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ContractLoadError);
+    return [...(e as ContractLoadError).diagnostics];
+  }
+  throw new Error('expected the document to be rejected');
+}
+
+describe('errors - documents the generator rejects', () => {
+  it('broken YAML', async () => {
+    const ds = await diagnosticsOf('asyncapi: 3.0.0\ninfo: [unclosed\nchannels: {}\n');
+    expect(ds).toHaveLength(1);
+    expect(ds[0]!.message).toMatch(/^invalid YAML: /);
+    expect(ds[0]!.pointer).toBe('#');
+    expect(ds[0]!.line).toBeGreaterThan(1);
+  });
+
+  it('a broken $ref', async () => {
+    const ds = await diagnosticsOf(edit(greenhouse, "kind: { $ref: '#/components/schemas/SensorKind' }", "kind: { $ref: '#/components/schemas/SensorKindz' }"));
+    const d = ds.find((x) => x.pointer === '#/components/schemas/SensorReading/properties/kind/$ref');
+    expect(d?.message).toBe('broken $ref "#/components/schemas/SensorKindz": the document has nothing there');
+    expect(d?.line).toBe(greenhouse.split('\n').findIndex((l) => l.includes("kind: { $ref: '#/components/schemas/SensorKind' }")) + 1);
+  });
+
+  it('an invalid QoS', async () => {
+    const ds = await diagnosticsOf(edit(fleet, 'bindings: { mqtt: { qos: 2, retain: false', 'bindings: { mqtt: { qos: 5, retain: false'));
+    expect(ds).toContainEqual(
+      expect.objectContaining({ message: 'invalid QoS 5: must be 0, 1 or 2', pointer: '#/operations/sendVehicleCommand/bindings/mqtt/qos' }),
+    );
+    expect(ds).toHaveLength(1);
+  });
+
+  it('an operation on an unknown channel', async () => {
+    const ds = await diagnosticsOf(edit(fleet, "channel: { $ref: '#/channels/fleetAlert' }", "channel: { $ref: '#/channels/fleetAlerts' }"));
+    expect(ds).toEqual([
+      expect.objectContaining({
+        message: 'operation "sendFleetAlert" references unknown channel "#/channels/fleetAlerts"',
+        pointer: '#/operations/sendFleetAlert/channel/$ref',
+      }),
+    ]);
+    expect(formatDiagnostic(ds[0]!)).toMatch(/^operation "sendFleetAlert" references unknown channel "#\/channels\/fleetAlerts" at #\/operations\/sendFleetAlert\/channel\/\$ref \(line \d+\)$/);
+  });
+
+  it.each([
+    [
+      'a channel without message',
+      () => edit(greenhouse, "    messages:\n      Alarm:\n        $ref: '#/components/messages/Alarm'\n", ''),
+      'channel "alarm" has no message: declare exactly one under messages',
+      '#/channels/alarm/messages',
+    ],
+    [
+      'a parameter not in the address',
+      () => edit(greenhouse, '      sensor_id:\n        description: Hardware id of the sensor.', '      sensor:\n        description: Hardware id of the sensor.'),
+      'parameter "sensor" is not in the address "greenhouse/{zone}/sensors/{sensor_id}"',
+      '#/channels/sensorReading/parameters/sensor',
+    ],
+    [
+      'an envelope whose type does not accept the canonical type',
+      () => edit(fleet, 'type: { type: string, const: fleet.telemetry }', 'type: { type: string, const: fleet.telemetry.v2 }'),
+      'envelope "type" of "VehicleTelemetryEnvelope" does not accept the canonical type "fleet.telemetry" (accepts "fleet.telemetry.v2")',
+      '#/components/schemas/VehicleTelemetryEnvelope/properties/type',
+    ],
+    [
+      'an envelope without data',
+      () => edit(fleet, "        data: { $ref: '#/components/schemas/Alert' }\n", ''),
+      'envelope payload "FleetAlertEnvelope" has no "data" property (the payload model)',
+      '#/components/schemas/FleetAlertEnvelope/properties',
+    ],
+    [
+      'two channel ids giving the same function names',
+      () =>
+        edit(greenhouse, '  alarm:\n', "  sensor-reading:\n    address: greenhouse/x\n    messages:\n      Alarm:\n        $ref: '#/components/messages/Alarm'\n  alarm:\n"),
+      'channels "sensor-reading" and "sensorReading" give the same function names (sensorReading): rename one',
+      '#/channels/sensorReading',
+    ],
+    [
+      'a payload that is an inline schema without a title',
+      () => edit(greenhouse, "      payload:\n        $ref: '#/components/schemas/Alarm'", '      payload:\n        type: object\n        properties: { a: { type: string } }'),
+      'the payload of message "Alarm" is an inline schema without a title: $ref a named schema from components/schemas',
+      '#/components/messages/Alarm/payload',
+    ],
+  ])('%s', async (_, doc, message, pointer) => {
+    const ds = await diagnosticsOf(doc());
+    expect(ds).toContainEqual(expect.objectContaining({ message, pointer }));
+  });
+
+  it('the CLI prints every diagnostic and exits 1 without writing', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tc-errors-'));
+    try {
+      let bad = edit(fleet, 'bindings: { mqtt: { qos: 2, retain: false', 'bindings: { mqtt: { qos: 7, retain: false');
+      bad = edit(bad, "channel: { $ref: '#/channels/fleetAlert' }", "channel: { $ref: '#/channels/nope' }");
+      await writeFile(path.join(dir, 'doc.yaml'), bad);
+      const { result, stderr } = await captureOutput(() => main(['generate', '--input', path.join(dir, 'doc.yaml'), '--out', path.join(dir, 'out')]));
+      expect(result).toBe(1);
+      expect(stderr).toMatch(/invalid QoS 7: must be 0, 1 or 2 at #\/operations\/sendVehicleCommand\/bindings\/mqtt\/qos \(line \d+\)/);
+      expect(stderr).toMatch(/operation "sendFleetAlert" references unknown channel "#\/channels\/nope" at #\/operations\/sendFleetAlert\/channel\/\$ref \(line \d+\)/);
+      expect(await readdir(dir)).toEqual(['doc.yaml']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
