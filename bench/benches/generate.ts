@@ -1,0 +1,61 @@
+/**
+ * generate: wall time of a full `generate` of the TARS document in a cold process, N times (5, quick 2):
+ * `node <tsx cli> cli/main.ts generate --out <tmpdir>` — what `npm run generate` runs, minus npm's own
+ * start-up. Reports median and min; target < 3 s.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import type { Bench, BenchContext, Row } from '../support/types.js';
+import { ROOT } from '../support/channels.js';
+import { median, min } from '../support/stats.js';
+
+function runOnce(args: string[], cwd: string): Promise<{ ms: number; code: number | null; err: string }> {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const c = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+    let err = '';
+    c.stderr!.on('data', (d: Buffer) => { if (err.length < 4000) err += d.toString(); });
+    const kill = setTimeout(() => c.kill('SIGKILL'), 60_000);
+    c.on('exit', (code) => {
+      clearTimeout(kill);
+      resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, code, err });
+    });
+  });
+}
+
+export const generateBench: Bench = {
+  name: 'generate',
+  description: 'cold-process `generate` of the TARS document, median/min wall time (target < 3 s)',
+  async run(ctx: BenchContext): Promise<Row[]> {
+    const root = fileURLToPath(ROOT);
+    if (!existsSync(join(root, 'cli/main.ts'))) return [{ bench: 'generate', case: 'cold generate', unit: 'ms', target: '< 3000 ms', skipped: 'cli/main.ts not there yet' }];
+    const tsxCli = createRequire(join(root, 'package.json')).resolve('tsx/cli');
+    const n = ctx.quick ? 1 : 5;
+    const times: number[] = [];
+    let files = 0;
+    for (let i = 0; i < n; i++) {
+      const out = mkdtempSync(join(tmpdir(), 'tars-bench-gen-'));
+      try {
+        const r = await runOnce([tsxCli, 'cli/main.ts', 'generate', '--out', out], root);
+        if (r.code !== 0) throw new Error(`generate exited ${r.code}: ${r.err.trim().split('\n').slice(-3).join(' | ')}`);
+        files = readdirSync(out).length;
+        if (files === 0) throw new Error('generate wrote nothing');
+        times.push(r.ms);
+        ctx.log(`generate run ${i + 1}: ${r.ms.toFixed(0)} ms`);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    }
+    const med = median(times);
+    return [
+      {
+        bench: 'generate', case: `cold generate ×${n} (median)`, unit: 'ms', raw: med, target: '< 3000 ms', pass: med < 3000,
+        note: `min ${min(times).toFixed(0)} ms; ${files} files; node + tsx cold start included`, samples: { ms: times },
+      },
+    ];
+  },
+};
