@@ -8,6 +8,13 @@ import { captureLogger, FakeMqtt, fakeFactory } from './fake-mqtt.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(pred: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(2);
+  }
+}
 
 const open: BusClient[] = [];
 afterEach(async () => {
@@ -314,7 +321,7 @@ describe('client - handlers', () => {
     await client.subscribe(ttsSay, (d) => void seen.push(`ok:${d.text}`));
     fake.deliver('tts/say', env({ text: '1', utt_id: 'u-1' }));
     fake.deliver('tts/say', env({ text: '2' }));
-    await sleep(5);
+    await until(() => seen.length === 6);
     // Each subscription keeps its own order; across subscriptions only arrival matters.
     expect(seen.slice(0, 4)).toEqual(['throw:1', 'reject:1', 'ok:1', 'throw:2']);
     expect([...seen].sort()).toEqual(['ok:1', 'ok:2', 'reject:1', 'reject:2', 'throw:1', 'throw:2']);
@@ -339,7 +346,7 @@ describe('client - handlers', () => {
       active--;
     });
     for (let i = 0; i < 6; i++) fake.deliver('tts/say', env({ text: String(i) }));
-    await sleep(60);
+    await until(() => log.length === 12);
     expect(maxActive).toBe(1);
     expect(log).toEqual(Array.from({ length: 6 }, (_, i) => [`start ${i}`, `end ${i}`]).flat());
   });
@@ -356,7 +363,7 @@ describe('client - handlers', () => {
       done++;
     }, { concurrency: 3 });
     for (let i = 0; i < 9; i++) fake.deliver('tts/say', env({ text: String(i) }));
-    await sleep(60);
+    await until(() => done === 9);
     expect(maxActive).toBe(3);
     expect(done).toBe(9);
   });
@@ -445,7 +452,7 @@ describe('client - health and heartbeat', () => {
 
   it('sends bare heartbeats at QoS 0 while connected and stops on close', async () => {
     const { fake, client } = await setup({ enableHeartbeat: true, heartbeatInterval: 0.02 });
-    await sleep(70);
+    await until(() => fake.sent.filter((s) => s.topic === 'system/keepalive/unit').length >= 2);
     const beats = fake.sent.filter((s) => s.topic === 'system/keepalive/unit');
     expect(beats.length).toBeGreaterThanOrEqual(2);
     expect(beats[0]).toMatchObject({ qos: 0, retain: false });
