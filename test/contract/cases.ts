@@ -473,7 +473,8 @@ export const cases: readonly TopicCase[] = [
       { name: 'value not integral', kind: 'wrong-type', data: { section: 'traits', trait: 'humor', value: 50.5 }, path: '/value', rule: 'type' },
       { name: 'trait update missing trait', kind: 'missing-required', data: { section: 'traits', value: 5 }, path: '/trait', rule: 'required' },
       { name: 'MCP reset_all payload', kind: 'extra-key', data: { reset_all: true }, path: '/reset_all', rule: 'additionalProperties' },
-      { name: 'trait update with action', kind: 'one-of', data: { trait: 'humor', value: 5, action: 'reset_traits' }, path: '', rule: 'oneOf' },
+      // Matches neither branch; the closest branch (CharacterTraitUpdate) explains why: action is forbidden there.
+      { name: 'trait update with action', kind: 'one-of', data: { trait: 'humor', value: 5, action: 'reset_traits' }, path: '/action', rule: 'additionalProperties' },
       { name: 'action null', kind: 'null-not-nullable', data: { action: null }, path: '/action', rule: 'type' },
     ],
   },

@@ -114,8 +114,12 @@ describe.each(enveloped)('$topic Envelope', (c) => {
   });
 
   it('rejects Envelope fields of the wrong type', () => {
-    expectFailAt(envelope(c.topic, { ...wrap(type, first), data: [first] }), '/data', 'type');
-    expectFailAt(envelope(c.topic, { ...wrap(type, first), data: null }), '/data', 'type');
+    for (const data of [[first], null, 'text']) {
+      const r = envelope(c.topic, { ...wrap(type, first), data });
+      expectFailAt(r, '/data');
+      // a oneOf model (character/result, character/update) reports the oneOf when no branch fits the type
+      expect(['type', 'oneOf']).toContain(errorsOf(r).find((e) => e.path === '/data')!.rule);
+    }
     expectFailAt(envelope(c.topic, { ...wrap(type, first), ts: '1762430400' }), '/ts', 'type');
     expectFailAt(envelope(c.topic, { ...wrap(type, first), id: 42 }), '/id', 'type');
   });
@@ -126,9 +130,24 @@ describe.each(enveloped)('$topic Envelope', (c) => {
   });
 });
 
+describe.each(enveloped.filter((c) => c.envelope.bare !== 'never'))('$topic (Envelope, bare $envelope.bare)', (c) => {
+  it('validateEnvelope checks the Envelope form only; the bare form is checked by validatePayload', () => {
+    const model = c.valid[0];
+    expectPass(payload(c.topic, model));
+    expect(envelope(c.topic, model).ok).toBe(false);
+    expectPass(envelope(c.topic, wrap(c.envelope.type, model)));
+  });
+});
+
 describe.each(bare)('$topic (bare channel)', (c) => {
   it('validates the whole message as the model', () => {
     expectPass(payload(c.topic, c.valid[0]));
+  });
+
+  it('validateEnvelope validates the wire message as the bare model', () => {
+    for (const data of c.valid) expectPass(envelope(c.topic, data));
+    const k = c.invalid[0]!;
+    expectFailAt(envelope(c.topic, k.data), k.path, k.rule);
   });
 
   it('does not accept an Envelope-wrapped payload as the model', () => {
@@ -136,7 +155,7 @@ describe.each(bare)('$topic (bare channel)', (c) => {
     expect(r.ok).toBe(false);
   });
 
-  it('has no Envelope framing: validateEnvelope does not pass', () => {
+  it('has no Envelope framing: an Envelope does not pass validateEnvelope', () => {
     expect(envelope(c.topic, wrap('health.status', c.valid[0])).ok).toBe(false);
   });
 });
