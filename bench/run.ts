@@ -1,6 +1,6 @@
 /**
  * Benchmarks: `npm run bench [-- name ...]` (names: generate validate qos0 qos1 latency reconnect dedupe
- * request typed; none = all).
+ * request typed hotpath; none = all).
  *
  * Env: BENCH_PAIRS (default 5, min 1) raw/SDK pairs per measurement; BENCH_QUICK=1 for a ~30 s smoke run
  * (smaller counts, 3 pairs unless BENCH_PAIRS is set); BENCH_VERBOSE=1 prints every pair.
@@ -24,8 +24,9 @@ import { reconnectBench } from './benches/reconnect.js';
 import { dedupeBench } from './benches/dedupe.js';
 import { requestBench } from './benches/request.js';
 import { typedBench } from './benches/typed.js';
+import { hotpathBench } from './benches/hotpath.js';
 
-const ALL: Bench[] = [generateBench, validateBench, qos0Bench, qos1Bench, latencyBench, reconnectBench, dedupeBench, requestBench, typedBench];
+const ALL: Bench[] = [generateBench, validateBench, qos0Bench, qos1Bench, latencyBench, reconnectBench, dedupeBench, requestBench, typedBench, hotpathBench];
 const NEEDS_BROKER = new Set(['qos0', 'qos1', 'latency', 'reconnect', 'request', 'typed']);
 
 /** Node prints each process warning; MQTT.js's per-publish 'drain' listeners (QoS 0 publishes with a
