@@ -51,3 +51,5 @@ export { TopicRouter, type Sink } from './router.js';
 export { DispatchQueue, type QueueHooks } from './dispatch-queue.js';
 export { decodeMessage, type Decoded } from './inbound.js';
 export type { MqttTransport, MqttFactory } from './transport.js';
+export * from './request.js';
+export * from './stream.js';
