@@ -9,6 +9,7 @@
  * - named schemas Modelina inlines (primitives, oneOf unions, aliases) get `export type Name = ...`;
  * - an `AnonymousSchema_N` anywhere fails generation.
  */
+import Module, { createRequire } from 'node:module';
 import type { ContractIR, JsonSchema } from '../ir.js';
 import { GenerateError, toPointer } from '../diagnostics.js';
 import { tsHeader, type GeneratedFile } from './header.js';
@@ -19,6 +20,47 @@ const TS_RESERVED = new Set(
     ' ',
   ),
 );
+
+type Modelina = typeof import('@asyncapi/modelina');
+let modelina: Modelina | undefined;
+
+/**
+ * Modelina's entry module loads every input processor, and with them the AsyncAPI parser, the multi-format
+ * parsers, swagger-parser and typescript-json-schema (the TypeScript compiler): over half a second of a
+ * cold `generate`, for code paths never taken here (types are made from JSON Schema through
+ * JsonSchemaInputProcessor). While Modelina loads, those packages are replaced, for Modelina's own
+ * modules only, by stubs that throw if ever called.
+ */
+const UNUSED_BY_JSON_SCHEMA_INPUT = new Set([
+  '@asyncapi/parser',
+  '@asyncapi/parser/cjs/utils',
+  '@asyncapi/multi-parser',
+  '@apidevtools/swagger-parser',
+  'typescript-json-schema',
+]);
+
+function unusedStub(name: string): object {
+  const fail = () => {
+    throw new Error(`${name} is not loaded by the tars-contracts generator (Modelina JSON Schema input only)`);
+  };
+  return new Proxy(fail, { get: (_t, key) => (key === '__esModule' ? false : key === 'default' ? fail : fail), ownKeys: () => ['prototype'] });
+}
+
+export function loadModelina(): Modelina {
+  if (modelina) return modelina;
+  const M = Module as unknown as { _load: (request: string, parent: { filename?: string } | null, isMain: boolean) => unknown };
+  const original = M._load;
+  M._load = function (request, parent, isMain) {
+    if (UNUSED_BY_JSON_SCHEMA_INPUT.has(request) && parent?.filename?.includes(`${'@asyncapi'}/modelina`)) return unusedStub(request);
+    return original.call(this, request, parent, isMain);
+  };
+  try {
+    modelina = createRequire(import.meta.url)('@asyncapi/modelina') as Modelina;
+  } finally {
+    M._load = original;
+  }
+  return modelina;
+}
 
 /** The named schemas types are made from: components/schemas plus titled inline payloads. */
 export function namedSchemas(ir: ContractIR): Record<string, JsonSchema> {
@@ -45,9 +87,8 @@ function rewriteRefs(v: unknown, to: string): unknown {
 }
 
 export async function emitTypes(ir: ContractIR): Promise<GeneratedFile> {
-  const { TypeScriptGenerator, ConstrainedDictionaryModel, typeScriptDefaultModelNameConstraints, TS_DESCRIPTION_PRESET, FormatHelpers } = await import(
-    '@asyncapi/modelina'
-  );
+  const { TypeScriptGenerator, ConstrainedDictionaryModel, typeScriptDefaultModelNameConstraints, TS_DESCRIPTION_PRESET, FormatHelpers, JsonSchemaInputProcessor } =
+    loadModelina();
   const schemas = namedSchemas(ir);
   const names = Object.keys(schemas);
   const nameSet = new Set(names);
@@ -89,7 +130,9 @@ export async function emitTypes(ir: ContractIR): Promise<GeneratedFile> {
       },
     ],
   });
-  const models = await generator.generate(root);
+  // JSON Schema input only: the processor is called directly (Modelina's other input processors stay unused).
+  const input = await new JsonSchemaInputProcessor().process(root);
+  const models = await generator.generate(input);
 
   const problems: string[] = [];
   const blocks = new Map<string, string>();
