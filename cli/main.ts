@@ -15,6 +15,7 @@ type CommandLoader = () => Promise<Command>;
 /** The command table. Other commands register by adding a loader here. */
 export const commands: Record<string, CommandLoader> = {
   generate: async () => (await import('./generate.js')).generateCommand,
+  diff: async () => (await import('../generator/diff/command.js')).diffCommand,
 };
 
 /** Text of `help`. */
@@ -39,8 +40,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`unknown command "${name}"\n\n${await helpText()}\n`);
     return 2;
   }
-  const command = await load();
-  return command.run(rest);
+  try {
+    const command = await load();
+    return await command.run(rest);
+  } catch (e) {
+    // Unexpected failures: the message only (no document content or environment is echoed).
+    process.stderr.write(`tars-contracts ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
 }
 
 // Run directly: `tsx cli/main.ts generate`.

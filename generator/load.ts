@@ -247,6 +247,14 @@ class Reader {
       channels.push(ch);
     }
     this.checkReplies(channels);
+    const byTemplate = new Map<string, string>();
+    for (const c of channels) {
+      const template = c.address.replace(/\{[^}]*\}/g, '{}');
+      const other = byTemplate.get(template);
+      if (other !== undefined) {
+        this.report(`channels "${other}" and "${c.id}" have the same address ${c.address === template ? `"${c.address}"` : `template "${template}"`}: a topic must resolve to one channel`, `${c.pointer}/address`);
+      } else byTemplate.set(template, c.id);
+    }
 
     return {
       source,

@@ -93,6 +93,12 @@ describe('errors - documents the generator rejects', () => {
       '#/channels/sensorReading',
     ],
     [
+      'two channels with the same address template',
+      () => edit(greenhouse, 'address: greenhouse/{zone}/status', 'address: greenhouse/{zone}/sensors/{id}'),
+      'channels "sensorReading" and "zoneStatus" have the same address template "greenhouse/{}/sensors/{}": a topic must resolve to one channel',
+      '#/channels/zoneStatus/address',
+    ],
+    [
       'a payload that is an inline schema without a title',
       () => edit(greenhouse, "      payload:\n        $ref: '#/components/schemas/Alarm'", '      payload:\n        type: object\n        properties: { a: { type: string } }'),
       'the payload of message "Alarm" is an inline schema without a title: $ref a named schema from components/schemas',
