@@ -26,6 +26,8 @@
  *             persistence DB on SIGTERM, so stop()+start() keeps sessions, queued messages and retained messages.
  *   kill()    SIGKILL by PID (no DB save), wait for exit
  *   restart() stop() + start()
+ *   setUsers(users) replace the users/passwords; takes effect at the next start() (Mosquitto reads its password
+ *             file at start; the aedes fallback likewise), e.g. setUsers(...) + restart() to rotate a password
  *   readLog() the broker log so far ('' if none)
  *   countLog(re) number of log lines matching `re` (e.g. /not authori[sz]ed/)
  *   dispose() stop (if running) and remove the temp dir; idempotent. Call it in afterAll.
@@ -40,6 +42,8 @@
  *   kind?: 'auto' | 'mosquitto' | 'aedes'   default 'auto': Mosquitto when installed, else aedes.
  *       When process.env.CI is set, 'auto' means Mosquitto and fails loudly if it cannot start.
  *   startTimeoutMs?: number (10 s), stopGraceMs?: number (5 s)
+ *
+ * See also test/harness/proxy.ts: startProxy(port) cuts and restores one client's TCP path while the broker runs.
  *
  * Never uses port 1883 and never touches a system Mosquitto instance: it only signals PIDs it spawned.
  * Missing binaries: run `scripts/ensure-mosquitto.sh` (apt-get installs mosquitto, mosquitto-clients, openssl).
@@ -91,6 +95,7 @@ export interface BrokerHandle {
   stop(): Promise<void>;
   kill(): Promise<void>;
   restart(): Promise<void>;
+  setUsers(users: Record<string, string>): void;
   readLog(): string;
   countLog(re: RegExp): number;
   dispose(): Promise<void>;
@@ -323,6 +328,12 @@ class MosquittoBroker implements BrokerHandle {
     writeFileSync(this.confPath, lines.join('\n'));
   }
 
+  setUsers(users: Record<string, string>): void {
+    if (!this.opts.users) throw new Error('setUsers(): start the broker with `users` to enable password authentication');
+    rmSync(path.join(this.dir, 'passwd'), { force: true });
+    makePasswordFile(path.join(this.dir, 'passwd'), users);
+  }
+
   readLog(): string {
     try {
       return readFileSync(this.logPath, 'utf8');
@@ -403,8 +414,15 @@ class MosquittoBroker implements BrokerHandle {
     } catch {
       /* gone already */
     }
-    const t = sleep(graceMs).then(() => false);
-    return Promise.race([this.exited.then(() => true), t]);
+    let timer: NodeJS.Timeout | undefined;
+    const t = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), graceMs);
+    });
+    try {
+      return await Promise.race([this.exited.then(() => true), t]);
+    } finally {
+      clearTimeout(timer); // never keep the event loop alive after the broker exited
+    }
   }
 
   async stop(): Promise<void> {
@@ -483,6 +501,13 @@ class AedesBroker implements BrokerHandle {
     }
   }
 
+  setUsers(users: Record<string, string>): void {
+    if (!this.opts.users) throw new Error('setUsers(): start the broker with `users` to enable password authentication');
+    this.pendingUsers = { ...users };
+  }
+  private pendingUsers: Record<string, string> | undefined;
+  private activeUsers: Record<string, string> | undefined;
+
   readLog(): string {
     return this.logLines.join('\n');
   }
@@ -494,10 +519,11 @@ class AedesBroker implements BrokerHandle {
   private async ensureAedes(): Promise<AedesInstance> {
     if (this.aedes) return this.aedes;
     const { Aedes } = (await import('aedes')) as AedesModule;
-    const users = this.opts.users;
-    const allowAnon = this.opts.allowAnonymous ?? !users;
+    this.activeUsers = this.opts.users;
+    const allowAnon = this.opts.allowAnonymous ?? !this.opts.users;
     const broker = await Aedes.createBroker({
       authenticate: (client, username, password, done) => {
+        const users = this.activeUsers;
         const ok = username === undefined
           ? allowAnon
           : users !== undefined && Object.hasOwn(users, username) && users[username] === password?.toString();
@@ -527,6 +553,10 @@ class AedesBroker implements BrokerHandle {
     if (this.disposed) throw new Error('broker disposed');
     if (this.running) return;
     const broker = await this.ensureAedes();
+    if (this.pendingUsers) {
+      this.activeUsers = this.pendingUsers;
+      this.pendingUsers = undefined;
+    }
     const track = (s: net.Socket) => {
       this.sockets.add(s);
       s.once('close', () => this.sockets.delete(s));
