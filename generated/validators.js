@@ -292,7 +292,14 @@ function refName(ref) {
 /** One Ajv error as a FieldError: paths point at the missing / extra key for required / additionalProperties. */
 function fieldError(e) {
   const p = e.params || {};
+  if (e.propertyName !== undefined) {
+    // A propertyNames sub-schema failed: the path points at the offending key.
+    const f = fieldError({ ...e, propertyName: undefined });
+    return { path: e.instancePath + '/' + escapeKey(e.propertyName), message: 'key ' + JSON.stringify(e.propertyName) + ' ' + f.message, rule: f.rule };
+  }
   switch (e.keyword) {
+    case 'propertyNames':
+      return { path: e.instancePath + '/' + escapeKey(p.propertyName), message: 'is not an allowed key', rule: 'propertyNames' };
     case 'required':
       return { path: e.instancePath + '/' + escapeKey(p.missingProperty), message: 'is required', rule: 'required' };
     case 'additionalProperties':
@@ -339,7 +346,14 @@ function toFieldErrors(errors) {
   const stack = [];
   for (const e of errors) {
     if (e.keyword !== 'oneOf') {
-      stack.push({ raw: 1, fields: [fieldError(e)] });
+      const f = fieldError(e);
+      const prev = stack.length > 0 ? stack[stack.length - 1] : undefined;
+      // Ajv follows a failed propertyNames sub-check with a generic propertyNames error for the same key.
+      if (e.keyword === 'propertyNames' && prev && prev.fields.length === 1 && prev.fields[0].path === f.path) {
+        prev.raw += 1;
+        continue;
+      }
+      stack.push({ raw: 1, fields: [f] });
       continue;
     }
     const refs = Array.isArray(e.schema) ? e.schema.map((b) => (b && typeof b.$ref === 'string' ? b.$ref : null)) : [];
