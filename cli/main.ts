@@ -3,6 +3,7 @@
  * Commands are looked up in a table and loaded on demand, one module each (generate here; diff and demo
  * are added by their own modules).
  */
+import { pathToFileURL } from 'node:url';
 
 export interface Command {
   readonly summary: string;
@@ -51,6 +52,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 // Run directly: `tsx cli/main.ts generate`.
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.exitCode = await main(process.argv.slice(2));
 }
