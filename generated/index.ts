@@ -2,14 +2,14 @@
 // source sha256: 548f6e9731f5e8c2d83f3b3803aa87829a88a1abafb3c2cd3f6905d780904152
 // Do not edit; regenerate with `npm run generate`.
 /* eslint-disable */
-import type { ValidationResult } from 'tars-contracts/runtime';
+import type { ChannelDescriptor, ValidationResult } from 'tars-contracts/runtime';
 import { channels, type ChannelId } from './channels.js';
 
 export * from './types.js';
 export * from './channels.js';
 
 /** Any channel descriptor of this contract. */
-export type AnyChannel = (typeof channels)[ChannelId];
+export type AnyChannel = [ChannelId] extends [never] ? ChannelDescriptor<unknown, string> : (typeof channels)[ChannelId];
 
 /** A concrete topic resolved to its channel, with the parameter values taken from the topic levels. */
 export interface ResolvedTopic {

@@ -290,27 +290,9 @@ class Reader {
       if (s.title !== undefined && s.title !== name) {
         this.report(`schema title "${String(s.title)}" differs from its key "${name}": names come from the key`, `${ptr}/title`);
       }
-      this.checkInlineSchemas(s, ptr, false);
       out[name] = stripExtensions({ ...s, title: name }) as JsonSchema;
     }
     return out;
-  }
-
-  /** Inline object/enum schemas where Modelina cannot derive a name (array items, oneOf/anyOf/allOf branches) need a title. */
-  private checkInlineSchemas(s: Json, ptr: string, needsName: boolean): void {
-    if (!isObj(s) || typeof s.$ref === 'string') return;
-    const structural = isObj(s.properties) || s.type === 'object' || Array.isArray(s.enum) || Array.isArray(s.oneOf) || Array.isArray(s.anyOf);
-    if (needsName && structural && typeof s.title !== 'string') {
-      this.report('inline schema without a title would become an anonymous model: move it to components/schemas and $ref it, or give it a title', ptr);
-    }
-    if (isObj(s.properties)) for (const [k, v] of Object.entries(s.properties)) this.checkInlineSchemas(v, `${ptr}/properties/${esc(k)}`, false);
-    if (isObj(s.additionalProperties)) this.checkInlineSchemas(s.additionalProperties, `${ptr}/additionalProperties`, true);
-    if (isObj(s.items)) this.checkInlineSchemas(s.items, `${ptr}/items`, true);
-    else if (Array.isArray(s.items)) s.items.forEach((v, i) => this.checkInlineSchemas(v, `${ptr}/items/${i}`, true));
-    for (const k of ['oneOf', 'anyOf', 'allOf'] as const) {
-      const arr = s[k];
-      if (Array.isArray(arr)) arr.forEach((v, i) => this.checkInlineSchemas(v, `${ptr}/${k}/${i}`, k !== 'allOf'));
-    }
   }
 
   /** Every `$ref` in the document must be internal and point at something. */
@@ -648,7 +630,6 @@ class Reader {
       return null;
     }
     if (isObj(s) && typeof s.title === 'string' && isIdentifier(s.title)) {
-      this.checkInlineSchemas(s, ptr, false);
       return s.title;
     }
     this.report(`${what} is an inline schema without a title: $ref a named schema from components/schemas`, ptr);

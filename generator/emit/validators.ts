@@ -9,7 +9,7 @@ import type { ContractIR, JsonSchema } from '../ir.js';
 import { GenerateError } from '../diagnostics.js';
 import { channelNames } from '../names.js';
 import { namedSchemas } from './types.js';
-import { tsHeader, type GeneratedFile } from './header.js';
+import { doc, tsHeader, type GeneratedFile } from './header.js';
 
 const NAMED_ID = 'urn:schema:';
 const SUPPORT = readFileSync(new URL('../templates/validators-support.js', import.meta.url), 'utf8');
@@ -100,18 +100,21 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
       locals.push([`named_${name}`, NAMED_ID + name]);
     }
     for (const c of ir.channels) {
-      locals.push([`data_${c.id}`, schemaId(ajv, c.dataSchema, `urn:channel:${c.id}:data`)]);
-      if (c.envelopeSchema) locals.push([`envelope_${c.id}`, schemaId(ajv, c.envelopeSchema, `urn:channel:${c.id}:envelope`)]);
+      const base = channelNames(c.id).base;
+      locals.push([`data_${base}`, schemaId(ajv, c.dataSchema, `urn:channel:${base}:data`)]);
+      if (c.envelopeSchema) locals.push([`envelope_${base}`, schemaId(ajv, c.envelopeSchema, `urn:channel:${base}:envelope`)]);
     }
     // Ajv's standalone output repeats a function exported twice (or exported and also referenced), so
     // everything is compiled as dependencies of one root, and the module names the functions itself.
     const ids = [...new Set(locals.map(([, id]) => id))];
-    ajv.addSchema({ $id: 'urn:contract:all', anyOf: ids.map((id) => ({ $ref: id })) });
-    ajv.getSchema('urn:contract:all');
+    if (ids.length > 0) {
+      ajv.addSchema({ $id: 'urn:contract:all', anyOf: ids.map((id) => ({ $ref: id })) });
+      ajv.getSchema('urn:contract:all');
+    }
   } catch (e) {
     throw new GenerateError([{ message: `cannot compile the schemas: ${(e as Error).message}`, pointer: '#/components/schemas' }]);
   }
-  let code = standaloneCode(ajv, { __all: 'urn:contract:all' });
+  let code = locals.length > 0 ? standaloneCode(ajv, { __all: 'urn:contract:all' }) : '';
   for (const [from, to] of Object.entries(HELPERS)) code = code.split(from).join(to);
   const needsRequire = /\brequire\(/.test(code);
   code = code.replace(/^"use strict";/, '').replace(/export const __all = [A-Za-z0-9_$]+;/, '');
@@ -129,14 +132,14 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
   const decls: string[] = [];
   for (const c of ir.channels) {
     const n = channelNames(c.id);
-    wrappers.push(`/** Validates the payload model of channel \`${c.id}\` (${c.address}): ${c.dataTypeName}. */`);
-    wrappers.push(`export const ${n.dataValidator} = wrap(data_${c.id});`);
-    decls.push(`/** Validates the payload model of channel \`${c.id}\` (${c.address}): ${c.dataTypeName}. */`);
+    wrappers.push(`/** Validates the payload model of channel \`${doc(c.id)}\` (${doc(c.address)}): ${c.dataTypeName}. */`);
+    wrappers.push(`export const ${n.dataValidator} = wrap(data_${n.base});`);
+    decls.push(`/** Validates the payload model of channel \`${doc(c.id)}\` (${doc(c.address)}): ${c.dataTypeName}. */`);
     decls.push(`export declare const ${n.dataValidator}: Validator;`);
     if (c.envelopeSchema) {
-      wrappers.push(`/** Validates a whole wire envelope of channel \`${c.id}\` (${c.address}): ${c.envelopeTypeName ?? 'envelope'}. */`);
-      wrappers.push(`export const ${n.envelopeValidator} = wrap(envelope_${c.id});`);
-      decls.push(`/** Validates a whole wire envelope of channel \`${c.id}\` (${c.address}): ${c.envelopeTypeName ?? 'envelope'}. */`);
+      wrappers.push(`/** Validates a whole wire envelope of channel \`${doc(c.id)}\` (${doc(c.address)}): ${c.envelopeTypeName ?? 'envelope'}. */`);
+      wrappers.push(`export const ${n.envelopeValidator} = wrap(envelope_${n.base});`);
+      decls.push(`/** Validates a whole wire envelope of channel \`${doc(c.id)}\` (${doc(c.address)}): ${c.envelopeTypeName ?? 'envelope'}. */`);
       decls.push(`export declare const ${n.envelopeValidator}: Validator;`);
     }
   }

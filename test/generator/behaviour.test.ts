@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as greenhouse from '../fixtures/golden/greenhouse/index.js';
 import * as fleet from '../fixtures/golden/fleet/index.js';
+import * as edge from '../fixtures/golden/edge/index.js';
 
 describe('resolveTopic - topic resolution', () => {
   it('matches parameters level by level', () => {
@@ -114,5 +115,24 @@ describe('channels - descriptors', () => {
     expect(greenhouse.zoneStatusChannel).toMatchObject({ parameters: ['zone'], qos: 1, retain: true, validateEnvelope: null });
     expect(greenhouse.channels.alarm.qos).toBe(2); // from its only (receive) operation
     expect(greenhouse.channels.sensorReading.parameters).toEqual(['zone', 'sensor_id']);
+  });
+});
+
+describe('edge - odd names and shapes', () => {
+  it('resolves parameters with dashes and validates inline titled payloads', () => {
+    expect(edge.resolveTopic('users/u-1/signup')?.params).toEqual({ 'user-id': 'u-1' });
+    expect(edge.validatePayload('users/u-1/signup', { name: 'x'.repeat(11), tags: ['a', 'c'], meta: { a: 'x' } })).toEqual({
+      ok: false,
+      errors: [
+        { path: '/name', message: 'must NOT have more than 10 characters', rule: 'maxLength' },
+        { path: '/tags/1', message: 'must be one of "a", "b"', rule: 'enum' },
+        { path: '/meta/a', message: 'must be number', rule: 'type' },
+      ],
+    });
+    expect(edge.validatePayload('ping', 'now')).toEqual({ ok: true }); // format is an annotation
+    expect(edge.validatePayload('pong', 1)).toEqual({
+      ok: false,
+      errors: [{ path: '', rule: 'topic', message: 'unknown topic "pong": no channel of Edge `cases` */ ${title} matches it' }],
+    });
   });
 });

@@ -35,6 +35,9 @@ describe('golden - output shape', () => {
     const sets = await Promise.all(FIXTURES.map(async (n) => (await generate(await loadContract(fixtureDoc(n)))).map((f) => f.name)));
     const tars = (await generate(await loadContract('asyncapi/tars.asyncapi.yaml'))).map((f) => f.name);
     for (const s of sets) expect(s).toEqual(tars);
+    const { loadContractFromString } = await import('../../generator/load.js');
+    const empty = await generate(await loadContractFromString("asyncapi: 3.0.0\ninfo: { title: Empty, version: '1' }\n", 'empty.yaml'));
+    expect(empty.map((f) => f.name)).toEqual(tars);
     expect(tars).toEqual(['TOPICS.md', 'channels.ts', 'index.ts', 'types.ts', 'validators.d.ts', 'validators.js']);
   });
 

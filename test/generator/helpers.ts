@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const FIXTURES = ['greenhouse', 'fleet'] as const;
+export const FIXTURES = ['greenhouse', 'fleet', 'edge'] as const;
 export const fixtureDoc = (name: string) => `test/fixtures/${name}.asyncapi.yaml`;
 export const goldenDir = (name: string) => path.join(REPO, 'test/fixtures/golden', name);
 export const readFixture = (name: string) => readFileSync(path.join(REPO, fixtureDoc(name)), 'utf8');
