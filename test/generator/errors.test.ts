@@ -109,6 +109,11 @@ describe('errors - documents the generator rejects', () => {
     expect(ds).toContainEqual(expect.objectContaining({ message, pointer }));
   });
 
+  it('reports what the AsyncAPI parser finds (schema of the document itself)', async () => {
+    const ds = await diagnosticsOf(edit(greenhouse, '  title: Greenhouse Bus\n', ''));
+    expect(ds).toContainEqual(expect.objectContaining({ pointer: '#/info', message: expect.stringMatching(/title/) }));
+  });
+
   it('the CLI prints every diagnostic and exits 1 without writing', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tc-errors-'));
     try {
