@@ -224,6 +224,7 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // Last resort if a test file forgets dispose() or crashes: never leave a broker behind.
+  // Also removes the temp dirs of brokers that were stopped but never disposed (KEEP_BROKER_DIR keeps them).
   process.once('exit', () => {
     for (const b of live) {
       if (b.pid !== undefined && b.running) {
@@ -231,6 +232,13 @@ function installExitHook(): void {
           process.kill(b.pid, 'SIGKILL');
         } catch {
           /* already gone */
+        }
+      }
+      if (!process.env.KEEP_BROKER_DIR) {
+        try {
+          rmSync(b.dir, { recursive: true, force: true });
+        } catch {
+          /* best effort */
         }
       }
     }
@@ -355,6 +363,10 @@ class MosquittoBroker implements BrokerHandle {
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => (this.stderr += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    // A running broker must not keep the test process alive: a script that forgets stop() still exits
+    // (the exit hook then SIGKILLs the broker). Pending waits keep their own timers, so events still arrive.
+    child.unref();
+    for (const s of [child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
     this.exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
         this.exitInfo = `exited (code ${code}, signal ${signal})`;
