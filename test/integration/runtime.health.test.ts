@@ -170,6 +170,11 @@ describe('health', () => {
     const n = obs.messages.length;
     await sleep(600);
     expect(obs.messages.length).toBe(n); // stops after close
+    // not retained at the broker
+    const late = await raw();
+    await late.subscribe(`system/keepalive/${id}`, 1);
+    await sleep(150);
+    expect(late.messages).toHaveLength(0);
   });
 
   it('no health and no heartbeat when both are disabled', async () => {

@@ -63,6 +63,11 @@ describe('publish / subscribe against Mosquitto', () => {
       expect(Math.abs(env.ts - Date.now() / 1000)).toBeLessThan(600); // seconds, not milliseconds
     }
     expect(client.stats().published).toBeGreaterThanOrEqual(3);
+    // not retained at the broker (a live subscriber cannot tell: MQTT 3.1.1 clears the flag on live delivery)
+    const late = await raw();
+    await late.subscribe(`itest/${run}/+`, 2);
+    await sleep(150);
+    expect(late.messages).toHaveLength(0);
   });
 
   it('SDK subscriber receives raw-published envelopes at QoS 0/1/2 with topic, params, qos and retain in meta', async () => {
