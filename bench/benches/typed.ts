@@ -2,10 +2,11 @@
  * typed: the generated typed functions publishSttFinal(bus, data) + subscribeSttFinal(bus, handler) against
  * raw MQTT.js, like qos1 (stt/final is QoS 1 in the contract, so the raw side publishes at QoS 1 too):
  * sequential and 100 in flight. Prints "skipped: not generated yet" while generated/ has no publishSttFinal.
+ * BENCH_TYPED_MODULE=<path from the repo root> points it at another module with the same two functions.
  */
 import type { MqttClient } from 'mqtt';
 import type { Bench, BenchContext, Row } from '../support/types.js';
-import { importOptional, sampleFinalTranscript, envelopeJson } from '../support/channels.js';
+import { importOptional, sampleFinalTranscript, envelopeJson, TYPED_MODULE } from '../support/channels.js';
 import { loadSdk, type SdkBusClient } from '../support/sdk.js';
 import { alternate, medianRatio } from '../support/pairs.js';
 import { median, fmt } from '../support/stats.js';
@@ -17,7 +18,7 @@ export const typedBench: Bench = {
   name: 'typed',
   description: 'generated publishSttFinal/subscribeSttFinal vs raw MQTT.js (QoS 1 as in the contract)',
   async run(ctx: BenchContext): Promise<Row[]> {
-    const gen = await importOptional<Record<string, any>>('generated/index.js').catch(() => null);
+    const gen = await importOptional<Record<string, any>>(TYPED_MODULE).catch(() => null);
     const publishSttFinal = gen?.publishSttFinal as undefined | ((bus: SdkBusClient, data: unknown, opts?: unknown) => Promise<unknown>);
     if (typeof publishSttFinal !== 'function' || typeof gen?.subscribeSttFinal !== 'function') {
       return [{ bench: 'typed', case: 'publishSttFinal/subscribeSttFinal', unit: 'msg/s', target: '>= 0.9x / 0.8x', skipped: 'skipped: not generated yet' }];
@@ -54,6 +55,7 @@ export const typedBench: Bench = {
         rows.push({
           bench: 'typed', case: c.label, unit: 'msg/s', raw: median(rr), sdk: median(sr), cmp, cmpKind: 'ratio',
           target: `>= ${c.target}x`, pass: Number.isNaN(cmp) ? false : cmp >= c.target, samples: { raw: rr, sdk: sr },
+          note: `publishSttFinal/subscribeSttFinal from ${TYPED_MODULE.replace(/\.js$/, '.ts')}`,
         });
       }
     } finally {

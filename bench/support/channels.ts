@@ -9,6 +9,9 @@ import type { ChannelDescriptor, FieldError, ValidationResult, Validator } from 
 
 export const ROOT = new URL('../../', import.meta.url);
 
+/** Where the typed bench finds publishSttFinal/subscribeSttFinal (relative to the repo root). */
+export const TYPED_MODULE = process.env.BENCH_TYPED_MODULE ?? 'generated/index.js';
+
 export interface FinalTranscript {
   message_id?: string;
   text: string;

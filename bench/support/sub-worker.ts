@@ -14,7 +14,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import mqtt from 'mqtt';
-import { loadChannels, importOptional } from './channels.js';
+import { loadChannels, importOptional, TYPED_MODULE } from './channels.js';
 import { loadSdk, benchConnectOptions } from './sdk.js';
 
 const port = parentPort!;
@@ -52,7 +52,7 @@ if (wd.mode === 'raw') {
   const ch = await loadChannels();
   const client = await sdk.connect(benchConnectOptions(wd.url, wd.clientId));
   if (wd.mode === 'typed') {
-    const gen = await importOptional<Record<string, any>>('generated/index.js');
+    const gen = await importOptional<Record<string, any>>(TYPED_MODULE);
     const sub = gen?.subscribeSttFinal;
     if (typeof sub !== 'function') throw new Error('generated subscribeSttFinal not available');
     await sub(client, (data: any) => onData(data.utt_id));
