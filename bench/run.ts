@@ -3,7 +3,8 @@
  * request typed hotpath; none = all).
  *
  * Env: BENCH_PAIRS (default 5, min 1) raw/SDK pairs per measurement; BENCH_QUICK=1 for a ~30 s smoke run
- * (smaller counts, 3 pairs unless BENCH_PAIRS is set); BENCH_VERBOSE=1 prints every pair.
+ * (smaller counts, 3 pairs unless BENCH_PAIRS is set); BENCH_VERBOSE=1 prints every pair;
+ * BENCH_SDK_NODELAY=1 gives the SDK's sockets TCP_NODELAY (an experiment: what the runtime would gain).
  * Prints a table on stdout and writes bench/.results/<timestamp>.json. Never asserts timings: the ok
  * column compares with the targets in the brief, it does not fail the run.
  */
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   try { mosqVersion = execFileSync(mosquittoBinary() ?? 'mosquitto', ['-h'], { encoding: 'utf8' }).split('\n')[0] ?? ''; } catch (e) { mosqVersion = ((e as { stdout?: string }).stdout ?? '').split('\n')[0] ?? ''; }
 
   process.stderr.write(
-    `bench: ${selected.map((b) => b.name).join(' ')} | pairs ${pairs}${quick ? ' (quick)' : ''} | broker ${broker ? broker.url + ' (' + mosqVersion + ', set_tcp_nodelay)' : 'none'} | channels: ${channels.source} | sdk: ${sdk ? 'runtime/index.ts' : 'missing'}\n`,
+    `bench: ${selected.map((b) => b.name).join(' ')} | pairs ${pairs}${quick ? ' (quick)' : ''} | broker ${broker ? broker.url + ' (' + mosqVersion + ', set_tcp_nodelay)' : 'none'} | channels: ${channels.source} | sdk: ${sdk ? 'runtime/index.ts' : 'missing'}${process.env.BENCH_SDK_NODELAY === '1' ? ' (+TCP_NODELAY experiment)' : ''}\n`,
   );
 
   const ctx: BenchContext = { broker: broker!, url: broker?.url ?? '', pairs, quick, log };
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         startedAt: started.toISOString(), node: process.version, pairs, quick, broker: mosqVersion,
-        channels: channels.source, sdk: Boolean(sdk), seconds: timings, warnings: Object.fromEntries(warnings), rows,
+        channels: channels.source, sdk: Boolean(sdk), sdkNoDelayExperiment: process.env.BENCH_SDK_NODELAY === '1', seconds: timings, warnings: Object.fromEntries(warnings), rows,
       },
       null, 2,
     ) + '\n',

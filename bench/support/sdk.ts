@@ -3,6 +3,7 @@
  * (docs/runtime-api.md). Typed locally so the benches compile before the runtime lands.
  */
 import type { ChannelDescriptor } from '../../runtime/descriptor.js';
+import mqtt from 'mqtt';
 import { importOptional } from './channels.js';
 
 export interface SdkSubscription { readonly filter: string; unsubscribe(): Promise<void> }
@@ -52,5 +53,16 @@ const fallbackSilentLogger: Record<string, unknown> = {
  *  level checks as the default logger at 'info', minus the output); everything else default. */
 export function benchConnectOptions(url: string, clientId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const logger = (cached && (cached.silentLogger as Record<string, unknown> | undefined)) ?? fallbackSilentLogger;
-  return { url, clientId, enableHealth: false, enableHeartbeat: false, logger, connectTimeoutMs: 5000, ...extra };
+  const o: Record<string, unknown> = { url, clientId, enableHealth: false, enableHeartbeat: false, logger, connectTimeoutMs: 5000 };
+  // Experiment switch: what TCP_NODELAY on the SDK's own socket would change (MQTT.js leaves Nagle on).
+  if (process.env.BENCH_SDK_NODELAY === '1') o.mqttFactory = noDelayFactory;
+  return { ...o, ...extra };
+}
+
+function noDelayFactory(options: Record<string, unknown>): unknown {
+  const c = mqtt.connect(options);
+  const apply = () => (c.stream as { setNoDelay?: (b: boolean) => void } | undefined)?.setNoDelay?.(true);
+  c.on('connect', apply);
+  c.on('packetsend', (p: { cmd: string }) => { if (p.cmd === 'connect') apply(); });
+  return c;
 }
