@@ -64,6 +64,8 @@ export async function loadContractFromString(text: string, sourcePath: string): 
  * `done` resolves.
  */
 export function startLoad(text: string, sourcePath: string): { draft: ContractIR | null; done: Promise<ContractIR> } {
+  // The AsyncAPI parser (the slowest step) starts first, in its worker thread.
+  const parserDiags = parserDiagnostics(text, sourcePath);
   const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
   const lineCounter = new LineCounter();
   const ydoc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -76,14 +78,13 @@ export function startLoad(text: string, sourcePath: string): { draft: ContractIR
         ...(e.pos ? { line: lineCounter.linePos(e.pos[0]).line } : {}),
       })),
     );
-    return { draft: null, done: Promise.reject(err) };
+    return { draft: null, done: parserDiags.then(() => Promise.reject(err)) };
   }
   const raw = ydoc.toJS({ maxAliasCount: 1000 }) as unknown;
   if (!isObj(raw)) {
     const err = new ContractLoadError(sourcePath, [{ message: 'the document is not a YAML/JSON object', pointer: '#', line: 1 }]);
-    return { draft: null, done: Promise.reject(err) };
+    return { draft: null, done: parserDiags.then(() => Promise.reject(err)) };
   }
-  const parserDiags = parserDiagnostics(text, sourcePath);
   const reader = new Reader(raw as Obj, new Lines(ydoc, lineCounter));
   const ir = reader.read({ path: sourcePath, sha256 });
   const own = reader.diagnostics;
