@@ -8,6 +8,8 @@ export type MessageListener = (topic: string, payload: Buffer, packet: IPublishP
 export interface MqttTransport {
   connected: boolean;
   options: IClientOptions;
+  /** The socket of the current connection (TCP or TLS; WebSocket streams have no setNoDelay). */
+  stream?: { setNoDelay?(noDelay?: boolean): unknown };
   on(event: 'connect', l: (connack: IConnackPacket) => void): unknown;
   on(event: 'message', l: MessageListener): unknown;
   on(event: 'error', l: (err: Error) => void): unknown;
