@@ -25,7 +25,7 @@ import { HEALTH_QOS, healthEnvelope, healthTopic, heartbeatPayload, heartbeatTop
 import { correlationOf, createJsonLogger, levelEnabled, serializeError, type Logger } from './logger.js';
 import { TopicRouter, type Sink } from './router.js';
 import { ChannelSubscription, RawSubscription, type SubscriptionHost } from './subscription.js';
-import { buildTopic, compileFilter } from './topic.js';
+import { buildTopic, compileFilter, topicMatches } from './topic.js';
 import type { MqttFactory, MqttTransport } from './transport.js';
 import type {
   BusClient, ClientStats, CloseReason, ConnectOptions, MessageHandler, PublishOptions, RawHandler, StatusEvent,
@@ -40,6 +40,7 @@ export const DEFAULT_PUBLISH_RETRY_DELAY_MS = 200;
 export const DEFAULT_PUBLISH_TIMEOUT_MS = 30_000;
 export const DEFAULT_DRAIN_TIMEOUT_MS = 5_000;
 export const DEFAULT_HIGH_WATER_MARK = 1_000;
+export const DEFAULT_SESSION_HOLD_MS = 5_000;
 /** Used by subscribe({ dedupe: true }) when the config has dedupe off. */
 export const DEFAULT_DEDUPE_TTL_WHEN_FORCED = 30;
 /** Bounds the shutdown health publish and the DISCONNECT so close() always finishes. */
@@ -154,6 +155,9 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   #lastError: Error | undefined;
   #pauses = 0;
   #held: ((err?: Error) => void)[] = [];
+  readonly #sessionHoldMs: number;
+  /** A resumed session's message that no subscription matched yet, held unacknowledged (socket reads wait). */
+  #unrouted: { topic: string; payload: Buffer; packet: IPublishPacket; ack?: () => void; timer: NodeJS.Timeout } | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #connectTimer: NodeJS.Timeout | undefined;
   #startWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
@@ -175,6 +179,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     this.#publishTimeoutMs = nonNegative('publishTimeoutMs', options.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS);
     this.#drainTimeoutMs = nonNegative('drainTimeoutMs', options.drainTimeoutMs, DEFAULT_DRAIN_TIMEOUT_MS);
     this.highWaterMark = Math.max(1, nonNegative('highWaterMark', options.highWaterMark, DEFAULT_HIGH_WATER_MARK, true));
+    this.#sessionHoldMs = nonNegative('sessionHoldMs', options.sessionHoldMs, DEFAULT_SESSION_HOLD_MS, true);
     this.#backoff = new Backoff({
       minMs: config.reconnectMinDelay * 1000,
       maxMs: config.reconnectMaxDelay * 1000,
@@ -335,6 +340,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   /** Runs before MQTT.js's own 'close' handler, which schedules the retry with options.reconnectPeriod. */
   readonly #onClose = (): void => {
     this.#online = false;
+    this.#forgetUnrouted();
     if (this.#state === 'closing' || this.#state === 'closed') return;
     if (this.#isUp) {
       this.#isUp = false;
@@ -430,6 +436,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     this.#failOffline();
     // Never acknowledge what was held back: the session is gone, and a persistent one will redeliver.
     this.#held = [];
+    this.#forgetUnrouted();
     const reason: CloseReason = { kind: 'closed' };
     this.logger.info({ url: this.#urlText }, 'closed');
     this.#emit({ type: 'closed', reason });
@@ -642,6 +649,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   async #attach(filter: string, sink: ChannelSubscription<unknown, string> | RawSubscription, qos: QoS): Promise<void> {
     this.#sinks.add(sink);
     this.#router.add(filter, sink);
+    this.#offerUnrouted(filter);
     let entry = this.#filters.get(filter);
     if (entry === undefined || qos > entry.qos) {
       const newQos = Math.max(qos, entry?.qos ?? 0) as QoS;
@@ -699,14 +707,57 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   readonly #onMessage = (topic: string, payload: Buffer, packet: IPublishPacket): void => {
     if (this.#state !== 'open') return;
     this.counters.received++;
-    this.#router.dispatch(topic, payload, packet);
+    if (this.#router.dispatch(topic, payload, packet) > 0 || packet.qos === 0) return;
+    if (this.#mqtt.options.clean === false && this.#sessionHoldMs > 0) this.#holdUnrouted(topic, payload, packet);
   };
 
-  readonly #flow = (_packet: IPublishPacket, callback: (err?: Error) => void): void => {
+  readonly #flow = (packet: IPublishPacket, callback: (err?: Error) => void): void => {
+    // MQTT.js emits 'message' just before it calls handleMessage for the same packet.
+    const u = this.#unrouted;
+    if (u !== undefined && u.packet === packet) {
+      u.ack = callback;
+      return;
+    }
     // While closing, hold every callback: unacknowledged QoS 1 messages come back in a persistent session.
     if (this.#pauses === 0 && this.#state === 'open') callback();
     else this.#held.push(callback);
   };
+
+  /** Holds one unmatched session message: MQTT.js reads no further packet until it is acknowledged, so
+   *  order is kept and nothing else is lost while the caller's subscribe() is on its way. */
+  #holdUnrouted(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const timer = setTimeout(() => {
+      this.counters.dropped++;
+      this.logger.warn({ topic, holdMs: this.#sessionHoldMs }, 'no subscription took a queued session message: acknowledged and dropped');
+      this.#releaseUnrouted();
+    }, this.#sessionHoldMs);
+    timer.unref();
+    this.#unrouted = { topic, payload, packet, timer };
+  }
+
+  /** A new subscription may take the held message: route it again, then let MQTT.js go on. */
+  #offerUnrouted(filter: string): void {
+    const u = this.#unrouted;
+    if (u === undefined || !topicMatches(filter, u.topic)) return;
+    this.#router.dispatch(u.topic, u.payload, u.packet);
+    this.#releaseUnrouted();
+  }
+
+  /** The connection that held it is gone: the broker redelivers it to the resumed session. */
+  #forgetUnrouted(): void {
+    if (this.#unrouted !== undefined) clearTimeout(this.#unrouted.timer);
+    this.#unrouted = undefined;
+  }
+
+  #releaseUnrouted(): void {
+    const u = this.#unrouted;
+    if (u === undefined) return;
+    this.#unrouted = undefined;
+    clearTimeout(u.timer);
+    if (u.ack === undefined) return;
+    if (this.#pauses === 0 && this.#state === 'open') u.ack();
+    else this.#held.push(u.ack);
+  }
 
   pauseIntake(): void {
     if (this.#pauses++ === 0) this.logger.warn({ highWaterMark: this.highWaterMark }, 'handler queue full: pausing socket reads');

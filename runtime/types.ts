@@ -29,6 +29,10 @@ export interface ConnectOptions extends Partial<Omit<ClientConfig, 'url'>> {
   drainTimeoutMs?: number;
   /** Per-subscription queue length at which the client stops reading from the socket (default 1000). */
   highWaterMark?: number;
+  /** Persistent sessions (`clean: false`): how long a queued QoS 1/2 message that no subscription matches yet
+   *  is held unacknowledged, waiting for the `subscribe()` that will take it (default 5_000). The broker sends
+   *  a resumed session's queue right after CONNACK, before the caller can subscribe. */
+  sessionHoldMs?: number;
   /** Reconnect jitter (default 'full'). */
   jitter?: JitterStrategy;
   tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized?: boolean };
