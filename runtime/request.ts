@@ -164,11 +164,16 @@ function getAt(value: unknown, path: readonly string[]): unknown {
 }
 
 /** A copy of `value` with `leaf` set at `path` (objects along the path are shallow-copied or created). */
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A copy of `value` with `leaf` at `path`, creating missing objects below the top; undefined when `value` is
+ *  not an object (the caller's data is then published as is, and validation reports what is wrong with it). */
 function setAt(value: unknown, path: readonly string[], leaf: unknown): unknown {
   if (path.length === 0) return leaf;
+  if (!isRecord(value)) return undefined;
   const [head, ...rest] = path as [string, ...string[]];
-  const base = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  return { ...base, [head]: setAt(base[head], rest, leaf) };
+  const child = rest.length === 0 ? leaf : setAt(isRecord(value[head]) ? value[head] : {}, rest, leaf);
+  return { ...value, [head]: child };
 }
 
 function asKey(value: unknown): string | undefined {
@@ -222,8 +227,8 @@ export function prepareRequest<T>(channel: ChannelDescriptor<T, any>, data: T, c
     return { data, correlationId: existing, correlate: undefined };
   }
   const id = correlationId ?? newCorrelationId();
-  const filled = setAt(data, where.path, id) as T;
-  return { data: filled, correlationId: id, correlate: undefined };
+  const filled = setAt(data, where.path, id);
+  return { data: filled === undefined ? data : (filled as T), correlationId: id, correlate: undefined };
 }
 
 // ---------------------------------------------------------------------------------------------------------

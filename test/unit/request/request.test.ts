@@ -40,6 +40,14 @@ describe('correlation locations', () => {
     expect(cam.data).toEqual({ message_id: 'm', request_id: cam.correlationId });
     expect(input).toEqual({ message_id: 'm' }); // caller's object untouched
   });
+
+  it('leaves data that is not an object as it is, so validation reports it instead of a filled-in id', () => {
+    for (const bad of ['not a model', null, 42, ['a']]) {
+      const prepared = prepareRequest(cameraCapture, bad as never);
+      expect(prepared.data).toBe(bad);
+      expect(prepared.correlationId).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
 });
 
 describe('request()', () => {
