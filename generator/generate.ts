@@ -9,6 +9,7 @@ import { readContractFile, startLoad } from './load.js';
 import type { GeneratedFile } from './emit/header.js';
 import { emitTypes } from './emit/types.js';
 import { emitValidators } from './emit/validators.js';
+import { emitApi } from './emit/api.js';
 import { emitChannels } from './emit/channels.js';
 import { emitIndex } from './emit/index.js';
 import { emitTopics } from './emit/topics.js';
@@ -32,14 +33,15 @@ export async function generateFromFile(file: string): Promise<{ ir: ContractIR; 
 
 /** Every output file, sorted by name. The set of names is the same for every document. */
 export async function generate(ir: ContractIR): Promise<GeneratedFile[]> {
-  const [types, validators, channels, index, topics] = await Promise.all([
+  const [types, validators, channels, api, index, topics] = await Promise.all([
     emitTypes(ir),
     emitValidators(ir),
     emitChannels(ir),
+    emitApi(ir),
     emitIndex(ir),
     emitTopics(ir),
   ]);
-  return [types, ...validators, channels, index, topics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [types, ...validators, channels, api, index, topics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**

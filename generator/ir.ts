@@ -25,6 +25,15 @@ export interface ParameterIR {
   readonly examples?: readonly string[];
 }
 
+export interface StreamIR {
+  /** Channel id of the request that opens the stream (e.g. 'llmRequest'). */
+  readonly request: string;
+  /** JSON pointer into the payload model of the message that ends the stream, e.g. '/done'. */
+  readonly lastPointer: string;
+  /** The value at lastPointer on that message (a JSON primitive), e.g. true. */
+  readonly lastEquals: string | number | boolean | null;
+}
+
 export interface ChannelIR {
   /** Channel id in the document (components key / channels key), e.g. 'sttFinal'. */
   readonly id: string;
@@ -55,6 +64,9 @@ export interface ChannelIR {
   readonly reply: string | null;
   /** Operation ids that use this channel, with their action. */
   readonly operations: readonly { readonly id: string; readonly action: 'send' | 'receive' }[];
+  /** Stream channels (message extension `x-stream`): the request channel whose correlation value the stream
+   *  carries, and the message that ends one stream (JSON pointer into the payload model, and the value there). */
+  readonly stream: StreamIR | null;
   /** Example payload models (data) from the message examples, for tests and the test kit. */
   readonly examples: readonly unknown[];
   /** Added by the generator: name of the envelope's named schema (the wire payload), null for bare channels. */

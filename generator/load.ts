@@ -16,9 +16,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
 import type { Framing, QoS } from '../runtime/descriptor.js';
-import type { ChannelIR, ContractIR, JsonSchema, ParameterIR } from './ir.js';
+import type { ChannelIR, ContractIR, JsonSchema, ParameterIR, StreamIR } from './ir.js';
 import { ContractLoadError, fromPointer, toPointer, type Diagnostic } from './diagnostics.js';
-import { camelCase, isIdentifier } from './names.js';
+import { camelCase, isIdentifier, requestName } from './names.js';
 
 export { ContractLoadError, formatDiagnostic, isContractLoadError, type Diagnostic } from './diagnostics.js';
 
@@ -175,6 +175,8 @@ interface Resolved {
 
 class Reader {
   readonly diagnostics: Diagnostic[] = [];
+  /** Where each channel's `x-stream` extension sits (for diagnostics of the checks that need every channel). */
+  private readonly streamPointers = new Map<string, string>();
   constructor(
     private readonly doc: Obj,
     private readonly lines: Lines,
@@ -248,6 +250,16 @@ class Reader {
       channels.push(ch);
     }
     this.checkReplies(channels);
+    this.checkStreams(channels, schemas);
+    const byRequestName = new Map<string, string>();
+    for (const c of channels) {
+      if (c.reply === null) continue;
+      const fn = requestName(c.id);
+      const other = byRequestName.get(fn);
+      if (other !== undefined) {
+        this.report(`request channels "${other}" and "${c.id}" give the same function name ${fn}: rename one`, c.pointer);
+      } else byRequestName.set(fn, c.id);
+    }
     const byTemplate = new Map<string, string>();
     for (const c of channels) {
       const template = c.address.replace(/\{[^}]*\}/g, '{}');
@@ -550,6 +562,10 @@ class Reader {
       } else this.report('correlationId needs a location', cR.pointer);
     }
 
+    // Stream (x-stream on the message): checked against the other channels in checkStreams
+    let stream: StreamIR | null = null;
+    if (msg['x-stream'] !== undefined) stream = this.readStream(msg['x-stream'], `${msgPtr}/x-stream`, id);
+
     // Examples
     const wireExamples: unknown[] = [];
     if (Array.isArray(msg.examples)) {
@@ -590,10 +606,81 @@ class Reader {
       correlation,
       reply: replies[0] ?? null,
       operations: [...ops].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((o) => ({ id: o.id, action: o.action })),
+      stream,
       examples,
       wireExamples,
       pointer: basePtr,
     };
+  }
+
+  /** The shape of `x-stream: { request: <channel id>, last: { pointer: '/done', equals: true } }`. */
+  private readStream(raw: Json, ptr: string, channelId: string): StreamIR | null {
+    const usage = "x-stream must be { request: <request channel id>, last: { pointer: '<JSON pointer into the payload model>', equals: <value> } }";
+    if (!isObj(raw)) {
+      this.report(usage, ptr);
+      return null;
+    }
+    let ok = true;
+    let request: string | undefined;
+    if (typeof raw.request === 'string' && raw.request !== '') request = raw.request;
+    else if (isObj(raw.request) && typeof raw.request.$ref === 'string' && /^#\/channels\/[^/]+$/.test(raw.request.$ref)) {
+      request = fromPointer(raw.request.$ref)[1]!;
+    } else {
+      this.report(`x-stream needs the request channel: request: <channel id> (${usage})`, `${ptr}/request`);
+      ok = false;
+    }
+    const last = raw.last;
+    let pointer: string | undefined;
+    let equals: StreamIR['lastEquals'] | undefined;
+    if (!isObj(last)) {
+      this.report(`x-stream needs the last message: last: { pointer, equals } (${usage})`, `${ptr}/last`);
+      ok = false;
+    } else {
+      if (typeof last.pointer === 'string' && /^\/./.test(last.pointer)) pointer = last.pointer;
+      else {
+        this.report(`x-stream last.pointer ${JSON.stringify(last.pointer ?? null)} must be a JSON pointer into the payload model, like '/done'`, `${ptr}/last/pointer`);
+        ok = false;
+      }
+      const e = last.equals;
+      if (e === null || typeof e === 'string' || typeof e === 'number' || typeof e === 'boolean') equals = e;
+      else {
+        this.report(`x-stream last.equals must be a string, number, boolean or null (got ${e === undefined ? 'nothing' : JSON.stringify(e)})`, `${ptr}/last${e === undefined ? '' : '/equals'}`);
+        ok = false;
+      }
+    }
+    this.streamPointers.set(channelId, ptr);
+    return ok ? { request: request!, lastPointer: pointer!, lastEquals: equals! } : null;
+  }
+
+  /** x-stream: the request channel exists, the stream can be correlated, the pointer names a property of the model. */
+  private checkStreams(channels: ChannelIR[], schemas: Record<string, JsonSchema>): void {
+    const byId = new Map(channels.map((c) => [c.id, c]));
+    for (const c of channels) {
+      if (!c.stream) continue;
+      const ptr = this.streamPointers.get(c.id) ?? c.pointer;
+      const req = byId.get(c.stream.request);
+      if (!req) this.report(`x-stream request "${c.stream.request}" is not a channel of this document`, `${ptr}/request`);
+      else if (req.id === c.id) this.report(`x-stream request "${c.stream.request}" is the stream channel itself`, `${ptr}/request`);
+      if (!c.correlation) {
+        this.report(`stream channel "${c.id}" declares no correlationId: its messages cannot be matched to a request`, ptr);
+      } else if (req?.correlation && req.correlation.location !== c.correlation.location) {
+        this.report(
+          `stream "${c.id}" and its request "${req.id}" declare different correlationId locations ("${c.correlation.location}" vs "${req.correlation.location}")`,
+          ptr,
+        );
+      }
+      const target = schemaAt(c.dataSchema, c.stream.lastPointer, schemas);
+      if (target === undefined) {
+        this.report(`x-stream last.pointer "${c.stream.lastPointer}" does not name a property of ${c.dataTypeName}`, `${ptr}/last/pointer`);
+        continue;
+      }
+      const types = typeof target.type === 'string' ? [target.type] : Array.isArray(target.type) ? (target.type as string[]) : null;
+      const v = c.stream.lastEquals;
+      const kind = v === null ? 'null' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
+      if (types && !types.some((t) => t === kind || (t === 'number' && kind === 'integer'))) {
+        this.report(`x-stream last.equals ${JSON.stringify(v)} does not fit the type of ${c.stream.lastPointer} (${types.join(' | ')})`, `${ptr}/last/equals`);
+      }
+    }
   }
 
   /** A request and its reply must share the correlation location. */
@@ -645,6 +732,38 @@ interface OpInfo {
   retain: boolean;
   reply: string | null;
   pointer: string;
+}
+
+/** The schema of the property a JSON pointer names inside `schema` (through $refs and allOf), or undefined. */
+function schemaAt(schema: JsonSchema, pointer: string, schemas: Record<string, JsonSchema>): JsonSchema | undefined {
+  const resolve = (s: JsonSchema | undefined): JsonSchema | undefined => {
+    const seen = new Set<string>();
+    let cur = s;
+    while (cur && typeof cur.$ref === 'string' && cur.$ref.startsWith(SCHEMA_PREFIX) && !seen.has(cur.$ref)) {
+      seen.add(cur.$ref);
+      cur = schemas[cur.$ref.slice(SCHEMA_PREFIX.length)];
+    }
+    return cur;
+  };
+  const child = (s: JsonSchema | undefined, key: string): JsonSchema | undefined => {
+    const r = resolve(s);
+    if (!r) return undefined;
+    const props = r.properties;
+    if (isObj(props) && Object.prototype.hasOwnProperty.call(props, key) && isObj(props[key])) return props[key] as JsonSchema;
+    if (Array.isArray(r.allOf)) {
+      for (const part of r.allOf) {
+        const found = isObj(part) ? child(part as JsonSchema, key) : undefined;
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  let cur: JsonSchema | undefined = schema;
+  for (const seg of fromPointer(`#${pointer}`)) {
+    cur = child(cur, seg);
+    if (!cur) return undefined;
+  }
+  return resolve(cur);
 }
 
 function esc(s: string): string {

@@ -40,6 +40,9 @@ export function channelNames(channelId: string): {
   descriptor: string;
   publish: string;
   subscribe: string;
+  clear: string;
+  open: string;
+  request: string;
   dataValidator: string;
   envelopeValidator: string;
 } {
@@ -50,7 +53,18 @@ export function channelNames(channelId: string): {
     descriptor: `${base}Channel`,
     publish: `publish${P}`,
     subscribe: `subscribe${P}`,
+    clear: `clear${P}`,
+    open: `open${P}`,
+    request: requestName(channelId),
     dataValidator: `validate${P}Data`,
     envelopeValidator: `validate${P}Envelope`,
   };
+}
+
+/** The request function of a request channel: the id without a trailing 'Request' (`llmRequest` → `requestLlm`,
+ *  `memoryQuery` → `requestMemoryQuery`, `llmToolCallRequest` → `requestLlmToolCall`). */
+export function requestName(channelId: string): string {
+  const P = pascalCase(channelId);
+  const stem = P.replace(/Request$/, '');
+  return `request${stem === '' || stem === '_' ? P : stem}`;
 }

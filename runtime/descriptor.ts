@@ -71,6 +71,9 @@ export interface ChannelDescriptor<TData = unknown, TParam extends string = stri
   /** Channel id of the reply, for request channels. */
   readonly reply: string | null;
   readonly description?: string;
+  /** The contract's example payload models (the Envelope's `data`, or the whole bare message), for tests and
+   *  the test kit. */
+  readonly examples?: readonly unknown[];
   /** Type-level only: carries TData so runtime functions can infer the payload type. Never set. */
   readonly __data?: (data: TData) => void;
 }

@@ -53,3 +53,4 @@ export { decodeMessage, type Decoded } from './inbound.js';
 export type { MqttTransport, MqttFactory } from './transport.js';
 export * from './request.js';
 export * from './stream.js';
+export { clearRetained } from './retained.js';

@@ -1,7 +1,7 @@
 /**
  * generated/channels.ts: one ChannelDescriptor per channel (plus the `channels` record), rendered with
- * handlebars (generator/templates/channels.hbs + descriptor.hbs). Typed publish/subscribe functions will
- * be added as another partial per channel; this file holds data only.
+ * handlebars (generator/templates/channels.hbs + descriptor.hbs), with the contract's example payload models.
+ * This file holds data only; the typed functions are in api.ts (emit/api.ts).
  */
 import type { ChannelIR, ContractIR } from '../ir.js';
 import { channelNames } from '../names.js';
@@ -48,6 +48,7 @@ export function channelView(c: ChannelIR) {
     correlationLit: c.correlation ? `{ location: ${lit(c.correlation.location)} }` : 'null',
     replyLit: c.reply === null ? 'null' : lit(c.reply),
     descriptionLit: c.description ? lit(c.description) : '',
+    examplesLit: c.examples.map((e) => JSON.stringify(e).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')),
   };
 }
 

@@ -10,8 +10,9 @@ async function load(): Promise<Map<string, Render>> {
   const hb = Handlebars.create();
   const read = (n: string) => readFileSync(new URL(`../templates/${n}.hbs`, import.meta.url), 'utf8');
   hb.registerPartial('descriptor', read('descriptor'));
+  hb.registerPartial('functions', read('functions'));
   const opts = { noEscape: false, strict: true, preventIndent: true } as const;
-  cache = new Map<string, Render>(['channels', 'index', 'topics'].map((n) => [n, hb.compile(read(n), opts)] as [string, Render]));
+  cache = new Map<string, Render>(['api', 'channels', 'index', 'topics'].map((n) => [n, hb.compile(read(n), opts)] as [string, Render]));
   return cache;
 }
 

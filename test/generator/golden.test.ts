@@ -38,7 +38,7 @@ describe('golden - output shape', () => {
     const { loadContractFromString } = await import('../../generator/load.js');
     const empty = await generate(await loadContractFromString("asyncapi: 3.0.0\ninfo: { title: Empty, version: '1' }\n", 'empty.yaml'));
     expect(empty.map((f) => f.name)).toEqual(tars);
-    expect(tars).toEqual(['TOPICS.md', 'channels.ts', 'index.ts', 'types.ts', 'validators.d.ts', 'validators.js']);
+    expect(tars).toEqual(['TOPICS.md', 'api.ts', 'channels.ts', 'index.ts', 'types.ts', 'validators.d.ts', 'validators.js']);
   });
 
   it('starts every file with a header naming the source and its sha256', async () => {
