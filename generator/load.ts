@@ -663,7 +663,7 @@ class Reader {
       else if (req.id === c.id) this.report(`x-stream request "${c.stream.request}" is the stream channel itself`, `${ptr}/request`);
       if (!c.correlation) {
         this.report(`stream channel "${c.id}" declares no correlationId: its messages cannot be matched to a request`, ptr);
-      } else if (req?.correlation && req.correlation.location !== c.correlation.location) {
+      } else if (req?.correlation && correlationKey(req) !== correlationKey(c)) {
         this.report(
           `stream "${c.id}" and its request "${req.id}" declare different correlationId locations ("${c.correlation.location}" vs "${req.correlation.location}")`,
           ptr,
@@ -732,6 +732,20 @@ interface OpInfo {
   retain: boolean;
   reply: string | null;
   pointer: string;
+}
+
+/** What a correlation location points at, comparable across framings: the Envelope id, or a path in the model. */
+function correlationKey(c: ChannelIR): string {
+  const loc = c.correlation?.location ?? '';
+  const m = /^\$message\.payload#(\/.*)?$/.exec(loc);
+  if (!m) return loc;
+  const p = m[1] ?? '';
+  if (c.framing.kind === 'envelope') {
+    if (p === '/id') return 'envelope-id';
+    if (p.startsWith('/data/')) return `data:${p.slice(5)}`;
+    return loc;
+  }
+  return `data:${p}`;
 }
 
 /** The schema of the property a JSON pointer names inside `schema` (through $refs and allOf), or undefined. */

@@ -109,6 +109,76 @@ describe('errors - documents the generator rejects', () => {
     expect(ds).toContainEqual(expect.objectContaining({ message, pointer }));
   });
 
+  describe('x-stream (stream channels)', () => {
+    const X = '#/components/messages/RouteProgress/x-stream';
+    it.each([
+      [
+        'an unknown request channel',
+        () => edit(fleet, 'request: routeRequest', 'request: routeRequests'),
+        'x-stream request "routeRequests" is not a channel of this document',
+        `${X}/request`,
+      ],
+      [
+        'a pointer that names no property of the model',
+        () => edit(fleet, 'pointer: /state/final', 'pointer: /state/done'),
+        'x-stream last.pointer "/state/done" does not name a property of RouteProgress',
+        `${X}/last/pointer`,
+      ],
+      [
+        'a pointer that is not a JSON pointer',
+        () => edit(fleet, 'pointer: /state/final', 'pointer: state.final'),
+        'x-stream last.pointer "state.final" must be a JSON pointer into the payload model, like \'/done\'',
+        `${X}/last/pointer`,
+      ],
+      [
+        'an equals value of the wrong type',
+        () => edit(fleet, 'equals: true', 'equals: "yes"'),
+        'x-stream last.equals "yes" does not fit the type of /state/final (boolean)',
+        `${X}/last/equals`,
+      ],
+      [
+        'an equals value that is not a JSON primitive',
+        () => edit(fleet, 'equals: true', 'equals: [true]'),
+        'x-stream last.equals must be a string, number, boolean or null (got [true])',
+        `${X}/last/equals`,
+      ],
+      [
+        'a stream without correlationId',
+        () => edit(fleet, "      correlationId:\n        location: '$message.payload#/id'\n      x-stream:", '      x-stream:'),
+        'stream channel "routeProgress" declares no correlationId: its messages cannot be matched to a request',
+        X,
+      ],
+      [
+        'a stream correlated elsewhere than its request',
+        () => edit(fleet, "location: '$message.payload#/id'\n      x-stream:", "location: '$message.payload#/percent'\n      x-stream:"),
+        'stream "routeProgress" and its request "routeRequest" declare different correlationId locations ("$message.payload#/percent" vs "$message.payload#/data/id")',
+        X,
+      ],
+    ])('%s', async (_, doc, message, pointer) => {
+      const ds = await diagnosticsOf(doc());
+      expect(ds).toContainEqual(expect.objectContaining({ message, pointer, line: expect.any(Number) }));
+    });
+
+    it('is read into the IR', async () => {
+      const ir = await loadContractFromString(fleet, 'fleet.yaml');
+      expect(ir.channels.find((c) => c.id === 'routeProgress')!.stream).toEqual({ request: 'routeRequest', lastPointer: '/state/final', lastEquals: true });
+      expect(ir.channels.find((c) => c.id === 'routeRequest')!.stream).toBeNull();
+    });
+  });
+
+  it('two request channels giving the same request function name', async () => {
+    let doc = edit(fleet, '  fleetAlert:\n', '  route:\n');
+    doc = edit(
+      doc,
+      "    channel: { $ref: '#/channels/fleetAlert' }\n    bindings: { mqtt: { qos: 1, retain: false, bindingVersion: 0.2.0 } }\n",
+      "    channel: { $ref: '#/channels/route' }\n    bindings: { mqtt: { qos: 1, retain: false, bindingVersion: 0.2.0 } }\n    reply:\n      channel: { $ref: '#/channels/routeResponse' }\n",
+    );
+    const ds = await diagnosticsOf(doc);
+    expect(ds).toContainEqual(
+      expect.objectContaining({ message: 'request channels "route" and "routeRequest" give the same function name requestRoute: rename one', pointer: '#/channels/routeRequest' }),
+    );
+  });
+
   it('reports what the AsyncAPI parser finds (schema of the document itself)', async () => {
     const ds = await diagnosticsOf(edit(greenhouse, '  title: Greenhouse Bus\n', ''));
     expect(ds).toContainEqual(expect.objectContaining({ pointer: '#/info', message: expect.stringMatching(/title/) }));
