@@ -90,9 +90,12 @@ export const reconnectBench: Bench = {
       await sdk.close({ timeoutMs: 1000 }).catch(() => {});
     }
     const okA = results.filter((r) => r.connectMs <= r.delayMs + 10).length;
-    const firsts = results.map((r) => r.firstMsgMs).filter((x): x is number => x !== null);
+    // (b) only counts trials where the helper publisher was back before the SDK: otherwise the wait is
+    // the helper's own reconnect, not the SDK's resubscribe
+    const judged = results.filter((r) => r.pubReady);
+    const firsts = judged.map((r) => r.firstMsgMs).filter((x): x is number => x !== null);
     const okB = firsts.filter((x) => x <= 2).length;
-    const notReady = results.filter((r) => !r.pubReady).length;
+    const notReady = results.length - judged.length;
     return [
       {
         bench: 'reconnect', case: `(a) port open → connected, ${trials} restarts`, unit: 'ms', sdk: median(results.map((r) => r.connectMs)),
@@ -101,8 +104,8 @@ export const reconnectBench: Bench = {
         samples: { trials: results },
       },
       {
-        bench: 'reconnect', case: '(b) connected → first message', unit: 'ms', sdk: median(firsts), target: '<= 2 ms', pass: firsts.length === results.length && okB === results.length,
-        note: `${okB}/${results.length} within; max ${firsts.length ? Math.max(...firsts).toFixed(2) : '—'} ms${notReady ? `; ${notReady} trial(s) with the publisher back after the SDK` : ''}`,
+        bench: 'reconnect', case: '(b) connected → first message', unit: 'ms', sdk: median(firsts), target: '<= 2 ms', pass: judged.length === 0 ? null : firsts.length === judged.length && okB === judged.length,
+        note: `${okB}/${judged.length} within; max ${firsts.length ? Math.max(...firsts).toFixed(2) : '—'} ms${notReady ? `; ${notReady} trial(s) left out: helper publisher reconnected after the SDK` : ''}`,
       },
     ];
   },
