@@ -1,7 +1,6 @@
 /**
  * tars-contracts CLI. `main(argv)` returns the exit code; bin/tars-contracts.js and the npm scripts call it.
- * Commands are looked up in a table and loaded on demand, one module each (generate here; diff and demo
- * are added by their own modules).
+ * Commands are looked up in a table and loaded on demand, one module each (generate, diff, demo).
  */
 import { pathToFileURL } from 'node:url';
 
@@ -17,6 +16,22 @@ type CommandLoader = () => Promise<Command>;
 export const commands: Record<string, CommandLoader> = {
   generate: async () => (await import('./generate.js')).generateCommand,
   diff: async () => (await import('../generator/diff/command.js')).diffCommand,
+  demo: async () => ({
+    summary: 'run the TARS pipeline demo (stt → router → llm → tts, health, invalid messages) on an embedded broker, or on --url / MQTT_URL',
+    usage: 'demo [--url <mqtt-url>]',
+    run: async (args: string[]) => {
+      const { parseArgs } = await import('node:util');
+      let url: string | undefined;
+      try {
+        url = parseArgs({ args, options: { url: { type: 'string', short: 'u' } }, strict: true, allowPositionals: false }).values.url;
+      } catch (e) {
+        process.stderr.write(`demo: ${(e as Error).message}\nusage: demo [--url <mqtt-url>]\n`);
+        return 2;
+      }
+      const { runDemo } = await import('../demo/index.js');
+      return runDemo(url !== undefined ? { url } : {});
+    },
+  }),
 };
 
 /** Text of `help`. */

@@ -1,7 +1,7 @@
 /**
- * Every bus call the demo makes, in one place. Today they go through the runtime with the generated channel
- * descriptors; once generated/ has `publishSttFinal()`-style functions, each body here becomes one call to
- * the generated function (same arguments), and nothing else in demo/ changes.
+ * Every bus call the demo makes, in one place: the generated typed functions of the contract
+ * (generated/api.ts), plus the raw escape hatch for the one deliberately invalid message. QoS, retain,
+ * framing and validation come from the contract; nothing here chooses them.
  */
 import {
   llmRequestChannel,
@@ -12,25 +12,19 @@ import {
   systemKeepaliveChannel,
   ttsSayChannel,
   ttsStatusChannel,
-} from '../generated/channels.js';
-import type { BusClient, ChannelDescriptor, InvalidMessage, MessageHandler, Subscription } from '../runtime/index.js';
-import { request, type Reply } from '../runtime/request.js';
-import { openStream, type ReplyStream } from '../runtime/stream.js';
+} from '../generated/index.js';
+import type { BusClient } from '../runtime/index.js';
 
-type DataOf<C> = C extends ChannelDescriptor<infer T, any> ? T : never;
-type ParamOf<C> = C extends ChannelDescriptor<any, infer P> ? P : never;
-
-export type SttFinal = DataOf<typeof sttFinalChannel>;
-export type LlmRequest = DataOf<typeof llmRequestChannel>;
-export type LlmResponse = DataOf<typeof llmResponseChannel>;
-export type LlmStreamDelta = DataOf<typeof llmStreamChannel>;
-export type TtsSay = DataOf<typeof ttsSayChannel>;
-export type TtsStatus = DataOf<typeof ttsStatusChannel>;
-export type HealthPing = DataOf<typeof systemHealthChannel>;
-export type Heartbeat = DataOf<typeof systemKeepaliveChannel>;
-
-type Handler<C> = MessageHandler<DataOf<C>, ParamOf<C>>;
-type OnInvalid = (invalid: InvalidMessage) => void;
+export type {
+  FinalTranscript as SttFinal,
+  LLMRequest as LlmRequest,
+  LLMResponse as LlmResponse,
+  LLMStreamDelta as LlmStreamDelta,
+  TtsSay,
+  TtsStatus,
+  HealthPing,
+  HeartbeatPayload as Heartbeat,
+} from '../generated/index.js';
 
 export const topics = {
   sttFinal: sttFinalChannel.address,
@@ -43,38 +37,29 @@ export const topics = {
   systemKeepalive: systemKeepaliveChannel.address,
 } as const;
 
-// stt ------------------------------------------------------------------------------------------------------
-export const publishSttFinal = (bus: BusClient, data: SttFinal) => bus.publish(sttFinalChannel, data);
-export const subscribeSttFinal = (bus: BusClient, handler: Handler<typeof sttFinalChannel>, onInvalid?: OnInvalid) =>
-  bus.subscribe(sttFinalChannel, handler, onInvalid ? { onInvalid } : {});
+export {
+  // stt
+  publishSttFinal,
+  subscribeSttFinal,
+  // llm: requestLlm publishes llm/request and waits for the correlated llm/response; openLlmStream iterates the
+  // llm/stream deltas of one request id (subscribed when it resolves: send the request after). Reply-side
+  // publishes reuse the request's Envelope id (`{ correlate }`), as llm-worker does.
+  subscribeLlmRequest,
+  publishLlmStream,
+  publishLlmResponse,
+  requestLlm,
+  openLlmStream,
+  // tts
+  publishTtsSay,
+  subscribeTtsSay,
+  publishTtsStatus,
+  subscribeTtsStatus,
+  // system (params { client_id: '+' } = every client)
+  subscribeSystemHealth,
+  subscribeSystemKeepalive,
+} from '../generated/index.js';
 
-// llm ------------------------------------------------------------------------------------------------------
-export const subscribeLlmRequest = (bus: BusClient, handler: Handler<typeof llmRequestChannel>) => bus.subscribe(llmRequestChannel, handler);
-/** Reply-side publishes reuse the request's Envelope id (`correlate`), as llm-worker does. */
-export const publishLlmStream = (bus: BusClient, data: LlmStreamDelta, correlate?: string) =>
-  bus.publish(llmStreamChannel, data, correlate ? { correlate } : {});
-export const publishLlmResponse = (bus: BusClient, data: LlmResponse, correlate?: string) =>
-  bus.publish(llmResponseChannel, data, correlate ? { correlate } : {});
-export const requestLlm = (bus: BusClient, data: LlmRequest, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Reply<LlmResponse>> =>
-  request(bus, llmRequestChannel, llmResponseChannel, data, options);
-/** Open the llm/stream iterator for one request id (subscribed when this resolves: publish the request after). */
-export const openLlmStream = (bus: BusClient, id: string, timeoutMs: number): Promise<ReplyStream<LlmStreamDelta>> =>
-  openStream(bus, llmStreamChannel, id, { until: (d) => d.done === true, timeoutMs });
-
-// tts ------------------------------------------------------------------------------------------------------
-export const publishTtsSay = (bus: BusClient, data: TtsSay) => bus.publish(ttsSayChannel, data);
-export const subscribeTtsSay = (bus: BusClient, handler: Handler<typeof ttsSayChannel>) => bus.subscribe(ttsSayChannel, handler);
-export const publishTtsStatus = (bus: BusClient, data: TtsStatus) => bus.publish(ttsStatusChannel, data);
-export const subscribeTtsStatus = (bus: BusClient, handler: Handler<typeof ttsStatusChannel>) => bus.subscribe(ttsStatusChannel, handler);
-
-// system ---------------------------------------------------------------------------------------------------
-export const subscribeSystemHealth = (bus: BusClient, handler: Handler<typeof systemHealthChannel>): Promise<Subscription> =>
-  bus.subscribe(systemHealthChannel, handler, { params: { client_id: '+' } as Partial<Record<ParamOf<typeof systemHealthChannel>, string>> });
-export const subscribeSystemKeepalive = (bus: BusClient, handler: Handler<typeof systemKeepaliveChannel>): Promise<Subscription> =>
-  bus.subscribe(systemKeepaliveChannel, handler, { params: { client_id: '+' } as Partial<Record<ParamOf<typeof systemKeepaliveChannel>, string>> });
-
-/** The escape hatch: bytes on a topic, no validation (used to inject a deliberately invalid message). */
-export const publishRaw = (bus: BusClient, topic: string, message: unknown) =>
-  bus.publishRaw(topic, JSON.stringify(message), { qos: 1 });
-export const countRaw = (bus: BusClient, filter: string, onMessage: () => void) =>
-  bus.subscribeRaw(filter, () => onMessage(), { qos: 1 });
+/** The escape hatch for topics outside the contract: bytes on a topic, no validation, explicit QoS (used to
+ *  inject a deliberately invalid message). */
+export const publishRaw = (bus: BusClient, topic: string, message: unknown) => bus.publishRaw(topic, JSON.stringify(message), { qos: 1 });
+export const countRaw = (bus: BusClient, filter: string, onMessage: () => void) => bus.subscribeRaw(filter, () => onMessage(), { qos: 1 });

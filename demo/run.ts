@@ -142,7 +142,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     const allShutdown = deferred();
     const shutDown = new Set<string>();
     let closing = false;
-    await bus.subscribeSystemHealth(monitor, (data, envelope, meta) => {
+    await bus.subscribeSystemHealth(monitor, { client_id: '+' }, (data, envelope, meta) => {
       const who = meta.params.client_id;
       if (!services.includes(who)) return; // other clients on a shared broker
       const list = healthSeen.get(who) ?? [];
@@ -154,7 +154,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       if (closing && !data.ok) shutDown.add(who);
       if (services.every((s) => shutDown.has(s))) allShutdown.resolve();
     });
-    await bus.subscribeSystemKeepalive(monitor, (data, _envelope, meta) => {
+    await bus.subscribeSystemKeepalive(monitor, { client_id: '+' }, (data, _envelope, meta) => {
       const who = meta.params.client_id;
       if (!services.includes(who)) return;
       beats.set(who, (beats.get(who) ?? 0) + 1);
@@ -179,7 +179,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     const words = ['It is ', 'three ', "o'clock."];
     await bus.subscribeLlmRequest(llm, async (data, envelope) => {
       hop(ids.llm, bus.topics.llmRequest, `request ${data.id} ${quote(data.text)}`, latency(data, envelope), 'request');
-      const correlate = envelope?.id;
+      const correlate = envelope ? { correlate: envelope.id } : undefined;
       for (const [i, delta] of words.entries()) {
         await bus.publishLlmStream(llm, stamp({ id: data.id, seq: i + 1, delta, done: false }), correlate);
       }
@@ -208,7 +208,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
         if (!data.text.trim()) return;
         try {
           const id = data.utt_id ?? `rt-${newEnvelopeId().slice(0, 8)}`;
-          const stream = await bus.openLlmStream(router, id, stageMs); // subscribed before the request leaves
+          const stream = await bus.openLlmStream(router, id, { timeoutMs: stageMs }); // subscribed before the request leaves
           const streaming = (async () => {
             for await (const { data: d, envelope: e } of stream) {
               deltasSeen++;
@@ -229,13 +229,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
           hop(ids.router, bus.topics.sttFinal, `FAILED ${(err as Error).message}`, undefined, 'failed');
         }
       },
-      (invalid) => {
-        const first = invalid.errors[0];
-        const path = first?.path ?? '';
-        const rule = first?.rule ?? invalid.reason;
-        const message = first?.message ?? invalid.reason;
-        hop(ids.router, invalid.topic, `REJECTED inbound (${invalid.reason}): ${path || '(root)'} ${message} [${rule}]`, undefined, 'rejected');
-        rejected.resolve({ path, rule, message, reason: invalid.reason });
+      {
+        onInvalid: (invalid) => {
+          const first = invalid.errors[0];
+          const path = first?.path ?? '';
+          const rule = first?.rule ?? invalid.reason;
+          const message = first?.message ?? invalid.reason;
+          hop(ids.router, invalid.topic, `REJECTED inbound (${invalid.reason}): ${path || '(root)'} ${message} [${rule}]`, undefined, 'rejected');
+          rejected.resolve({ path, rule, message, reason: invalid.reason });
+        },
       },
     );
 
