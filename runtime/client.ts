@@ -101,16 +101,55 @@ interface FilterEntry {
   deferred?: { resolve: () => void; reject: (e: Error) => void };
 }
 
+/** One publish() (all its attempts): plain data, so the hot path allocates no closure per message. */
+interface SendJob {
+  readonly topic: string;
+  readonly payload: string | Buffer;
+  readonly qos: QoS;
+  readonly retain: boolean;
+  readonly retries: number;
+  readonly id: unknown;
+  readonly data: unknown;
+  /** 1-based number of the current attempt. */
+  attempt: number;
+  /** The current attempt has its outcome (later MQTT.js callbacks for it are ignored). */
+  settled: boolean;
+  /** Acknowledgement deadline (ms since epoch) while in #pending, else 0. */
+  deadline: number;
+  messageId: number | undefined;
+  readonly resolve: (v: unknown) => void;
+  readonly reject: (e: Error) => void;
+}
+
 interface OfflinePublish {
-  topic: string;
-  payload: string | Buffer;
-  qos: QoS;
-  retain: boolean;
-  cb: PublishCallback;
+  job: SendJob;
   done: boolean;
   timer: NodeJS.Timeout | undefined;
 }
 type PublishCallback = (err?: Error | null) => void;
+
+const NOT_WRITTEN = 0;
+const WRITTEN = 1;
+const WRITTEN_NEED_DRAIN = 2;
+const QOS0 = Object.freeze({ qos: 0, retain: false } as const);
+const QOS0_RETAIN = Object.freeze({ qos: 0, retain: true } as const);
+const QOS1 = Object.freeze({ qos: 1, retain: false } as const);
+const QOS1_RETAIN = Object.freeze({ qos: 1, retain: true } as const);
+const QOS2 = Object.freeze({ qos: 2, retain: false } as const);
+const QOS2_RETAIN = Object.freeze({ qos: 2, retain: true } as const);
+
+// new Promise(captureResolvers) hands out resolve/reject without allocating an executor closure per call.
+let capturedResolve: (v: never) => void;
+let capturedReject: (e: Error) => void;
+function captureResolvers(resolve: (v: never) => void, reject: (e: Error) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+function unrefTimer(t: NodeJS.Timeout): NodeJS.Timeout {
+  t.unref();
+  return t;
+}
 
 const AUTH_CODES = new Set([4, 5, 134, 135]);
 
@@ -141,6 +180,15 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   readonly #filters = new Map<string, FilterEntry>();
   /** Publishes made while offline (or while resubscribing), sent in order once subscriptions are back. */
   #offline: OfflinePublish[] = [];
+  /** QoS > 0 publishes waiting for their acknowledgement, in deadline order; one timer (#ackTimer) for all. */
+  readonly #pending = new Set<SendJob>();
+  #ackTimer: NodeJS.Timeout | undefined;
+  /** QoS 0 publishes written into a full socket buffer, resolved together at its 'drain'. */
+  #drainJobs: SendJob[] = [];
+  #drainStream: NonNullable<MqttTransport['stream']> | undefined;
+  /** JSON text of the source and of each event type, spliced into outbound Envelopes. */
+  readonly #sourceJson: string;
+  readonly #typeJson = new Map<string, string>();
   /** Connected and resubscribed: publishes may go to the wire. */
   #online = false;
   /** Bumped on every connect, so a stale resubscribe does not mark a newer connection online. */
@@ -169,6 +217,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     this.#config = config;
     this.clientId = config.clientId;
     this.source = config.sourceName;
+    this.#sourceJson = JSON.stringify(config.sourceName);
     this.#urlText = String(config.url);
     const base = options.logger ?? createJsonLogger();
     this.logger = base.child ? base.child({ client_id: config.clientId }) : base;
@@ -258,7 +307,8 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
       if (p.done) continue;
       p.done = true;
       clearTimeout(p.timer);
-      p.cb(new Error('client disconnecting'));
+      p.job.settled = true;
+      this.#finish(p.job, new Error('client disconnecting'));
     }
     for (const entry of this.#filters.values()) entry.deferred?.reject(new ClosedError());
   }
@@ -333,7 +383,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
       if (p.done) continue;
       p.done = true;
       clearTimeout(p.timer);
-      this.#wire(p.topic, p.payload, p.qos, p.retain, p.cb);
+      this.#wire(p.job);
     }
   }
 
@@ -489,8 +539,9 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     let id: string | undefined;
     let payload: string;
     if (f.kind === 'envelope' && !f.publishBare) {
-      id = options?.correlate ?? newEnvelopeId();
-      payload = JSON.stringify({ id, type: f.eventType, ts: Date.now() / 1000, source: this.source, data });
+      const correlate = options?.correlate;
+      id = correlate ?? newEnvelopeId();
+      payload = this.#envelopeJson(id, correlate !== undefined, f.eventType, data);
     } else {
       payload = JSON.stringify(data);
     }
@@ -500,6 +551,25 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
       this.logger.debug({ topic, channel: channel.id, qos: channel.qos, bytes: payload.length, ...correlationOf(id, data) }, 'publish');
     }
     return this.#send(topic, payload, channel.qos, channel.retain, options?.retries ?? this.#publishRetries, id, data);
+  }
+
+  /**
+   * Exactly JSON.stringify({ id, type, ts, source, data }), built by concatenation: only `data` is
+   * stringified per message (a fresh id is 32 hex chars; type and source JSON are computed once).
+   */
+  #envelopeJson(id: string, idNeedsEscaping: boolean, type: string, data: unknown): string {
+    const dataJson = JSON.stringify(data) as string | undefined;
+    // No data key (undefined/function), or a toJSON that could depend on its key: let JSON.stringify decide.
+    if (dataJson === undefined || (data !== null && typeof data === 'object' && typeof (data as { toJSON?: unknown }).toJSON === 'function')) {
+      return JSON.stringify({ id, type, ts: Date.now() / 1000, source: this.source, data });
+    }
+    let typeJson = this.#typeJson.get(type);
+    if (typeJson === undefined) {
+      typeJson = JSON.stringify(type);
+      this.#typeJson.set(type, typeJson);
+    }
+    const idJson = idNeedsEscaping ? JSON.stringify(id) : '"' + id + '"';
+    return '{"id":' + idJson + ',"type":' + typeJson + ',"ts":' + Date.now() / 1000 + ',"source":' + this.#sourceJson + ',"data":' + dataJson + '}';
   }
 
   publishRaw(topic: string, payload: string | Uint8Array, options: { qos: QoS; retain?: boolean }): Promise<void> {
@@ -526,41 +596,75 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
 
   /** Publishes with retries; resolves with `id` at PUBACK (QoS 1) / PUBCOMP (QoS 2) / write (QoS 0). */
   #send<R>(topic: string, payload: string | Buffer, qos: QoS, retain: boolean, retries: number, id: R, data: unknown): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      let attempt = 0;
-      const once = (): void => {
-        attempt++;
-        this.#attempt(topic, payload, qos, retain, (err) => {
-          if (!err) {
-            this.counters.published++;
-            resolve(id);
-            return;
-          }
-          if (this.#state === 'closed' || err.message === 'client disconnecting') {
-            reject(new ClosedError(`publish to ${topic} aborted: client closed`));
-            return;
-          }
-          const corr = correlationOf(typeof id === 'string' ? id : undefined, data);
-          if (attempt <= retries && this.#state !== 'closing') {
-            this.logger.warn({ topic, attempt, ...corr, err: serializeError(err) }, 'publish failed, retrying');
-            setTimeout(once, this.#publishRetryDelayMs).unref();
-            return;
-          }
-          const failed = new PublishFailedError(topic, attempt, err);
-          this.logger.error({ topic, attempts: attempt, ...corr, err: serializeError(err) }, 'publish failed');
-          reject(failed);
-        });
-      };
-      once();
-    });
+    let wrote = NOT_WRITTEN;
+    if (qos === 0 && this.#online) {
+      wrote = this.#writeQos0(topic, payload, retain);
+      if (wrote === WRITTEN) {
+        // The common case: handed to the socket, nothing to wait for (no job, no closure, no timer).
+        this.counters.published++;
+        return Promise.resolve(id);
+      }
+    }
+    const promise = new Promise<R>(captureResolvers);
+    const job: SendJob = {
+      topic, payload, qos, retain, retries, id, data, attempt: 0, settled: false, deadline: 0, messageId: undefined,
+      resolve: capturedResolve as (v: unknown) => void, reject: capturedReject,
+    };
+    capturedResolve = capturedReject = undefined!;
+    if (wrote === WRITTEN_NEED_DRAIN) {
+      job.attempt = 1;
+      this.#waitDrain(job);
+    } else {
+      this.#attempt(job);
+    }
+    return promise;
   }
 
-  #attempt(topic: string, payload: string | Buffer, qos: QoS, retain: boolean, cb: PublishCallback): void {
-    if (this.#online) {
-      this.#wire(topic, payload, qos, retain, cb);
+  /** One attempt's outcome (write, acknowledgement, or failure). */
+  #finish(job: SendJob, err: Error | null | undefined): void {
+    if (!err) {
+      this.counters.published++;
+      job.resolve(job.id);
       return;
     }
-    const p: OfflinePublish = { topic, payload, qos, retain, cb, done: false, timer: undefined };
+    const topic = job.topic;
+    if (this.#state === 'closed' || err.message === 'client disconnecting') {
+      job.reject(new ClosedError(`publish to ${topic} aborted: client closed`));
+      return;
+    }
+    const attempt = job.attempt;
+    const corr = correlationOf(typeof job.id === 'string' ? job.id : undefined, job.data);
+    if (attempt <= job.retries && this.#state !== 'closing') {
+      this.logger.warn({ topic, attempt, ...corr, err: serializeError(err) }, 'publish failed, retrying');
+      setTimeout(() => this.#attempt(job), this.#publishRetryDelayMs).unref();
+      return;
+    }
+    const failed = new PublishFailedError(topic, attempt, err);
+    this.logger.error({ topic, attempts: attempt, ...corr, err: serializeError(err) }, 'publish failed');
+    job.reject(failed);
+  }
+
+  /** The MQTT.js callback of one attempt: ignored once the attempt timed out or a newer attempt started. */
+  #callbackFor(job: SendJob): PublishCallback {
+    const attempt = job.attempt;
+    return (err) => {
+      if (job.settled || job.attempt !== attempt) return;
+      job.settled = true;
+      if (job.deadline !== 0) this.#pending.delete(job);
+      this.#finish(job, err);
+    };
+  }
+
+  #attempt(job: SendJob): void {
+    job.attempt++;
+    job.settled = false;
+    job.deadline = 0;
+    job.messageId = undefined;
+    if (this.#online) {
+      this.#wire(job);
+      return;
+    }
+    const p: OfflinePublish = { job, done: false, timer: undefined };
     const ms = this.#publishTimeoutMs;
     if (ms > 0) {
       p.timer = setTimeout(() => {
@@ -568,46 +672,118 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
         p.done = true;
         const i = this.#offline.indexOf(p);
         if (i >= 0) this.#offline.splice(i, 1);
-        cb(new Error(`not connected within ${ms} ms`));
+        job.settled = true;
+        this.#finish(job, new Error(`not connected within ${ms} ms`));
       }, ms);
       p.timer.unref();
     }
     this.#offline.push(p);
   }
 
-  /** Hands a publish to MQTT.js; for QoS > 0 with a timeout, withdraws it if no acknowledgement comes. */
-  #wire(topic: string, payload: string | Buffer, qos: QoS, retain: boolean, cb: PublishCallback): void {
+  /**
+   * QoS 0 straight to the socket, without a per-message callback: MQTT.js adds a 'drain' listener for every
+   * publish that has one while the socket buffer is full, and removing thousands of them is quadratic. Only
+   * when MQTT.js writes at once (connected, not ending, not replaying its store); otherwise NOT_WRITTEN and
+   * the caller goes through MQTT.js with a callback (its own queueing applies).
+   */
+  #writeQos0(topic: string, payload: string | Buffer, retain: boolean): number {
     const m = this.#mqtt;
-    const ms = this.#publishTimeoutMs;
-    if (qos === 0 || ms === 0) {
-      m.publish(topic, payload, { qos, retain }, cb);
+    if (!m.connected || m.disconnecting === true || m._storeProcessing === true) return NOT_WRITTEN;
+    const q = m._storeProcessingQueue;
+    if (q !== undefined && q.length > 0) return NOT_WRITTEN;
+    m.publish(topic, payload, retain ? QOS0_RETAIN : QOS0);
+    const st = m.stream;
+    return st !== undefined && st.writableNeedDrain === true && st.once !== undefined ? WRITTEN_NEED_DRAIN : WRITTEN;
+  }
+
+  /** Written into a full socket buffer: resolves at the socket's next 'drain', all waiters behind one listener. */
+  #waitDrain(job: SendJob): void {
+    const st = this.#mqtt.stream!;
+    if (this.#drainStream !== st) {
+      if (this.#drainStream !== undefined) this.#releaseDrain(new Error('connection replaced before the write was flushed'));
+      this.#drainStream = st;
+      st.once!('drain', this.#onDrain);
+      st.once!('close', this.#onDrainClose);
+    }
+    this.#drainJobs.push(job);
+  }
+
+  readonly #onDrain = (): void => this.#releaseDrain(undefined);
+
+  readonly #onDrainClose = (): void => {
+    // Still in the socket's buffer when it closed: not sent. Retried (after the reconnect) unless closing.
+    this.#releaseDrain(new Error(this.#state === 'open' ? 'connection closed before the write was flushed' : 'client disconnecting'));
+  };
+
+  #releaseDrain(err: Error | undefined): void {
+    const st = this.#drainStream;
+    if (st === undefined) return;
+    this.#drainStream = undefined;
+    st.removeListener?.('drain', this.#onDrain);
+    st.removeListener?.('close', this.#onDrainClose);
+    const jobs = this.#drainJobs;
+    this.#drainJobs = [];
+    for (const job of jobs) {
+      job.settled = true;
+      this.#finish(job, err);
+    }
+  }
+
+  /** Hands a publish to MQTT.js; for QoS > 0 with a timeout, withdraws it if no acknowledgement comes. */
+  #wire(job: SendJob): void {
+    const m = this.#mqtt;
+    const { topic, payload, qos, retain } = job;
+    if (qos === 0) {
+      const w = this.#writeQos0(topic, payload, retain);
+      if (w === WRITTEN) {
+        job.settled = true;
+        this.#finish(job, undefined);
+      } else if (w === WRITTEN_NEED_DRAIN) {
+        this.#waitDrain(job);
+      } else {
+        m.publish(topic, payload, retain ? QOS0_RETAIN : QOS0, this.#callbackFor(job));
+      }
       return;
     }
-    let settled = false;
+    const opts = qos === 1 ? (retain ? QOS1_RETAIN : QOS1) : retain ? QOS2_RETAIN : QOS2;
+    const ms = this.#publishTimeoutMs;
+    if (ms === 0) {
+      m.publish(topic, payload, opts, this.#callbackFor(job));
+      return;
+    }
     const before = m.getLastMessageId?.();
-    let messageId: number | undefined;
-    const timer = setTimeout(() => {
-      if (settled) return;
-      settled = true;
+    m.publish(topic, payload, opts, this.#callbackFor(job));
+    if (job.settled) return; // acknowledged synchronously (fake transports)
+    const after = m.getLastMessageId?.();
+    if (after !== undefined && after !== before) job.messageId = after;
+    // One timer for all unacknowledged publishes: deadlines are in insertion order (same timeout for all).
+    job.deadline = Date.now() + ms;
+    this.#pending.add(job);
+    if (this.#ackTimer === undefined) this.#ackTimer = unrefTimer(setTimeout(this.#onAckTimer, ms));
+  }
+
+  readonly #onAckTimer = (): void => {
+    this.#ackTimer = undefined;
+    const now = Date.now();
+    const m = this.#mqtt;
+    for (const job of this.#pending) {
+      if (job.deadline > now) {
+        this.#ackTimer = unrefTimer(setTimeout(this.#onAckTimer, job.deadline - now));
+        return;
+      }
+      this.#pending.delete(job);
+      job.settled = true;
+      const ms = this.#publishTimeoutMs;
       // Withdraw the message so a retry cannot duplicate it; when its id is unknown MQTT.js still owns it,
       // so report failure without a retry.
-      if (messageId !== undefined && m.removeOutgoingMessage) {
-        m.removeOutgoingMessage(messageId);
-        cb(new Error(`no acknowledgement within ${ms} ms`));
+      if (job.messageId !== undefined && m.removeOutgoingMessage) {
+        m.removeOutgoingMessage(job.messageId);
+        this.#finish(job, new Error(`no acknowledgement within ${ms} ms`));
       } else {
-        cb(new Error(`no acknowledgement within ${ms} ms (message left queued in the MQTT client)`));
+        this.#finish(job, new Error(`no acknowledgement within ${ms} ms (message left queued in the MQTT client)`));
       }
-    }, ms);
-    timer.unref();
-    m.publish(topic, payload, { qos, retain }, (err) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      cb(err);
-    });
-    const after = m.getLastMessageId?.();
-    if (after !== undefined && after !== before) messageId = after;
-  }
+    }
+  };
 
   // ----- subscribe ------------------------------------------------------------------------------------
 

@@ -8,14 +8,26 @@ export type MessageListener = (topic: string, payload: Buffer, packet: IPublishP
 export interface MqttTransport {
   connected: boolean;
   options: IClientOptions;
-  /** The socket of the current connection (TCP or TLS; WebSocket streams have no setNoDelay). */
-  stream?: { setNoDelay?(noDelay?: boolean): unknown };
+  /** The socket of the current connection (TCP or TLS; WebSocket streams have no setNoDelay). A stream
+   *  with `writableNeedDrain` and `once`/`removeListener` lets QoS 0 publishes wait for 'drain' together. */
+  stream?: {
+    setNoDelay?(noDelay?: boolean): unknown;
+    readonly writableNeedDrain?: boolean;
+    once?(event: 'drain' | 'close', l: () => void): unknown;
+    removeListener?(event: 'drain' | 'close', l: () => void): unknown;
+  };
+  /** MQTT.js: true after end() was called (a publish then fails with 'client disconnecting'). */
+  disconnecting?: boolean;
+  /** MQTT.js internals: while it replays its store after a CONNACK, new publishes wait in this queue. */
+  _storeProcessing?: boolean;
+  _storeProcessingQueue?: readonly unknown[];
   on(event: 'connect', l: (connack: IConnackPacket) => void): unknown;
   on(event: 'message', l: MessageListener): unknown;
   on(event: 'error', l: (err: Error) => void): unknown;
   on(event: 'offline' | 'end', l: () => void): unknown;
   prependListener(event: 'close', l: () => void): unknown;
-  publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions, cb: (err?: Error) => void): unknown;
+  /** Without `cb` (QoS 0 only): MQTT.js adds no per-message 'drain' listener. */
+  publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions, cb?: (err?: Error) => void): unknown;
   subscribeAsync(filter: string, opts: { qos: 0 | 1 | 2 }): Promise<ISubscriptionGrant[]>;
   unsubscribeAsync(filter: string): Promise<Packet | undefined>;
   endAsync(force?: boolean): Promise<void>;

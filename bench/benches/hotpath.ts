@@ -25,7 +25,7 @@ class FakeTransport extends EventEmitter {
     this.options = o;
     setImmediate(() => { this.connected = true; this.emit('connect', { sessionPresent: false }); });
   }
-  publish(_t: string, _p: string | Buffer, _o: unknown, cb: (err?: Error) => void): void { this.#mid++; cb(); }
+  publish(_t: string, _p: string | Buffer, _o: unknown, cb?: (err?: Error) => void): void { this.#mid++; cb?.(); }
   getLastMessageId(): number { return this.#mid; }
   removeOutgoingMessage(): void {}
   async subscribeAsync(_f: string, o: { qos: number }) { return [{ topic: _f, qos: o.qos }]; }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -525,5 +526,101 @@ describe('client - redaction', () => {
     expect(dump).not.toContain('topsecret');
     expect(inspect(err)).not.toContain('topsecret');
     expect(inspect(client, { depth: 5 })).not.toContain('topsecret');
+  });
+});
+
+describe('client - publish hot path', () => {
+  /** A socket stand-in: writableNeedDrain is set by the test; 'drain'/'close' emitted by the test. */
+  class FakeStream extends EventEmitter {
+    writableNeedDrain = false;
+    setNoDelay(): void {}
+  }
+
+  it('QoS 0: resolves at once when the socket needs no drain, and passes MQTT.js no callback', async () => {
+    const { fake, client } = await setup();
+    const seen: boolean[] = [];
+    const orig = fake.publish.bind(fake);
+    fake.publish = (t, p, o, cb) => {
+      seen.push(cb !== undefined);
+      return orig(t, p, o, cb);
+    };
+    await expect(client.publish(status, { text: 'x' }, { params: { client_id: 'a' } })).resolves.toMatch(/^[0-9a-f]{32}$/);
+    expect(seen).toEqual([false]);
+    expect(client.stats().published).toBe(1);
+  });
+
+  it('QoS 0: waits for one shared drain when the socket buffer is full, resolving in order', async () => {
+    const { fake, client } = await setup();
+    const stream = new FakeStream();
+    fake.stream = stream;
+    stream.writableNeedDrain = true;
+    const order: number[] = [];
+    const ps = [0, 1, 2, 3, 4].map((i) => client.publish(bareSay, { text: String(i) }).then(() => void order.push(i)));
+    await tick();
+    expect(order).toEqual([]);
+    expect(stream.listenerCount('drain')).toBe(1);
+    expect(fake.sent).toHaveLength(5);
+    stream.writableNeedDrain = false;
+    stream.emit('drain');
+    await Promise.all(ps);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    expect(stream.listenerCount('drain')).toBe(0);
+    expect(stream.listenerCount('close')).toBe(0);
+    expect(client.stats().published).toBe(5);
+  });
+
+  it('QoS 0: a socket that closes before draining fails those writes into a retry (sent again after the reconnect)', async () => {
+    const { fake, client } = await setup({ publishRetries: 1 });
+    const stream = new FakeStream();
+    fake.stream = stream;
+    stream.writableNeedDrain = true;
+    const p = client.publish(bareSay, { text: 'lost' });
+    await tick();
+    stream.writableNeedDrain = false;
+    stream.emit('close');
+    fake.drop();
+    await sleep(10);
+    fake.stream = new FakeStream();
+    fake.connectNow();
+    await expect(p).resolves.toBeUndefined();
+    expect(fake.sent.filter((s) => s.topic === 'bare/say')).toHaveLength(2);
+  });
+
+  it('QoS 0 while MQTT.js is not connected goes through MQTT.js with a callback (its queue applies)', async () => {
+    const { fake, client } = await setup();
+    const seen: boolean[] = [];
+    const orig = fake.publish.bind(fake);
+    fake.publish = (t, p, o, cb) => {
+      seen.push(cb !== undefined);
+      return orig(t, p, o, cb);
+    };
+    fake.connected = false; // e.g. the moment between the socket closing and 'close'
+    await expect(client.publish(bareSay, { text: 'x' })).resolves.toBeUndefined();
+    expect(seen).toEqual([true]);
+  });
+
+  it('QoS 1: one timer times out every unacknowledged publish; acknowledged ones resolve', async () => {
+    const { fake, client } = await setup({ publishRetries: 0, publishTimeoutMs: 40 });
+    fake.swallowAcks = true;
+    const lost = [client.publish(ttsSay, { text: 'a' }), client.publish(ttsSay, { text: 'b' })].map((p) => p.catch((e: unknown) => e));
+    await sleep(15);
+    const third = client.publish(ttsSay, { text: 'c' }).catch((e: unknown) => e);
+    fake.swallowAcks = false;
+    await expect(client.publish(ttsSay, { text: 'd' })).resolves.toMatch(/^[0-9a-f]{32}$/);
+    const errs = await Promise.all([...lost, third]);
+    for (const e of errs) expect(isTarsError(e, 'PUBLISH_FAILED')).toBe(true);
+  });
+
+  it('the Envelope text is exactly JSON.stringify({id, type, ts, source, data})', async () => {
+    const { fake, client } = await setup({ sourceName: 'src "quoted" \\ é' });
+    const data = { text: 'line\n"two"\u2028', utt_id: 'u' };
+    await client.publish(ttsSay, data, { correlate: 'corr"id\\' });
+    const text = fake.sent.at(-1)!.payload;
+    const parsed = JSON.parse(text) as { id: string; type: string; ts: number; source: string; data: unknown };
+    expect(parsed).toMatchObject({ id: 'corr"id\\', type: 'tts.say', source: 'src "quoted" \\ é', data });
+    expect(text).toBe(JSON.stringify({ id: parsed.id, type: parsed.type, ts: parsed.ts, source: parsed.source, data }));
+    await client.publish(ttsSay, data);
+    const fresh = JSON.parse(fake.sent.at(-1)!.payload) as { id: string; ts: number };
+    expect(fake.sent.at(-1)!.payload).toBe(JSON.stringify({ id: fresh.id, type: 'tts.say', ts: fresh.ts, source: 'src "quoted" \\ é', data }));
   });
 });

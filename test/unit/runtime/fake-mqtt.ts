@@ -13,6 +13,7 @@ export interface Sent {
 export class FakeMqtt extends EventEmitter implements MqttTransport {
   connected = false;
   options: IClientOptions = {};
+  stream?: MqttTransport['stream'];
   sent: Sent[] = [];
   subscribed: string[] = [];
   unsubscribed: string[] = [];
@@ -40,9 +41,11 @@ export class FakeMqtt extends EventEmitter implements MqttTransport {
     this.emit('close');
   }
 
-  publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions, cb: (err?: Error) => void): this {
+  publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions, cb?: (err?: Error) => void): this {
     this.sent.push({ topic, payload: String(payload), qos: opts.qos ?? 0, retain: opts.retain ?? false });
     this.ops.push(`pub:${topic}`);
+    // Like MQTT.js: a QoS 0 publish without a callback is written and forgotten (write errors surface as 'error').
+    if (!cb) return this;
     if (this.failNext && this.failNext.times > 0) {
       this.failNext.times--;
       const err = this.failNext.err;
