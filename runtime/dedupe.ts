@@ -3,7 +3,7 @@
  * an integer, else `|hash=<sha1 of canonical data>`. Memory is bounded by TTL and max entries; each check is
  * O(1) amortised because a Map keeps insertion order, which is also expiry order (entries are never refreshed).
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 
 export interface DedupeOptions {
@@ -27,7 +27,15 @@ export function dedupeKey(envelope: DedupeInput): string {
     const seq = (data as { seq?: unknown }).seq;
     if (typeof seq === 'number' && Number.isInteger(seq)) return `${base}|seq=${seq}`;
   }
-  return `${base}|hash=${createHash('sha1').update(canonicalJson(data)).digest('base64')}`;
+  return `${base}|hash=${sha1Base64(canonicalJson(data))}`;
+}
+
+type OneShotHash = (algorithm: string, data: string, encoding: 'base64') => string;
+/** Node >= 20.12 has the one-shot crypto.hash (~3x cheaper than createHash for short input). */
+const oneShot = (crypto as { hash?: OneShotHash }).hash;
+
+function sha1Base64(text: string): string {
+  return oneShot !== undefined ? oneShot('sha1', text, 'base64') : crypto.createHash('sha1').update(text).digest('base64');
 }
 
 export class Deduper {
@@ -36,6 +44,8 @@ export class Deduper {
   readonly #now: () => number;
   /** key → time first seen. */
   readonly #seen = new Map<string, number>();
+  /** A lower bound of the oldest entry's time: nothing can expire while now - #oldest < ttl. */
+  #oldest = Infinity;
 
   constructor(options: DedupeOptions) {
     if (!(options.ttlMs > 0) || !(options.maxEntries > 0)) throw new RangeError('Deduper needs ttlMs > 0 and maxEntries > 0');
@@ -51,7 +61,7 @@ export class Deduper {
   /** True when the same key was seen within the TTL; otherwise remembers it and returns false. */
   isDuplicate(envelope: DedupeInput): boolean {
     const now = this.#now();
-    this.#expire(now);
+    if (now - this.#oldest >= this.#ttl) this.#expire(now);
     const key = dedupeKey(envelope);
     const at = this.#seen.get(key);
     if (at !== undefined) {
@@ -59,6 +69,7 @@ export class Deduper {
       this.#seen.delete(key);
     }
     this.#seen.set(key, now);
+    if (now < this.#oldest) this.#oldest = now;
     if (this.#seen.size > this.#max) {
       const oldest = this.#seen.keys().next();
       if (!oldest.done) this.#seen.delete(oldest.value);
@@ -68,12 +79,18 @@ export class Deduper {
 
   clear(): void {
     this.#seen.clear();
+    this.#oldest = Infinity;
   }
 
+  /** Drops expired entries from the front (insertion order is time order) and records the new oldest time. */
   #expire(now: number): void {
     for (const [key, at] of this.#seen) {
-      if (now - at < this.#ttl) return;
+      if (now - at < this.#ttl) {
+        this.#oldest = at;
+        return;
+      }
       this.#seen.delete(key);
     }
+    this.#oldest = Infinity;
   }
 }

@@ -84,3 +84,44 @@ describe('dedupe - Deduper', () => {
     expect(() => new Deduper({ ttlMs: 1, maxEntries: 0 })).toThrow(RangeError);
   });
 });
+
+describe('dedupe - canonical JSON and expiry details', () => {
+  it('canonicalJson = sorted keys + JSON.stringify of each piece (escapes, unicode, nesting, many keys)', () => {
+    // Reference: sorted keys with Array.prototype.sort, each piece by JSON.stringify (integer-like keys
+    // such as '10' and '9' sort as strings, which an object literal could not express).
+    const ref = (v: unknown): string => {
+      if (Array.isArray(v)) return `[${v.map(ref).join(',')}]`;
+      if (v !== null && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${ref(o[k])}`).join(',')}}`;
+      }
+      return JSON.stringify(v);
+    };
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${(i * 7) % 40}`, i]));
+    const cases: unknown[] = [
+      { 'b"q': 1, 'a\\': 'x\ny', é: true, Z: false, '\u0001': null, nested: { z: [1, { y: 2, x: -0 }], a: 1.5e-7 } },
+      many,
+      [{ b: 1, a: 2 }, 'str', 3, null, true],
+      { a: '\ud800', ä: 'ü', '10': 1, '9': 2, B: 3, b: 4 },
+    ];
+    for (const c of cases) expect(canonicalJson(c)).toBe(ref(c));
+  });
+
+  it('still expires by TTL after max-entry evictions', () => {
+    const c = clock();
+    const d = new Deduper({ ttlMs: 100, maxEntries: 2, now: c.now });
+    d.isDuplicate(env2('a'));
+    c.advance(50);
+    d.isDuplicate(env2('b'));
+    d.isDuplicate(env2('c')); // evicts a
+    c.advance(60); // b (t=50) and c (t=50) are 60 ms old: not expired
+    expect(d.isDuplicate(env2('b'))).toBe(true);
+    c.advance(40); // now 100 ms old: expired
+    expect(d.isDuplicate(env2('b'))).toBe(false);
+    expect(d.size).toBe(1);
+  });
+});
+
+function env2(id: string) {
+  return { type: 't', id, data: { x: 1 } };
+}
