@@ -189,6 +189,8 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   /** JSON text of the source and of each event type, spliced into outbound Envelopes. */
   readonly #sourceJson: string;
   readonly #typeJson = new Map<string, string>();
+  #tsMs = -1;
+  #tsText = '';
   /** Connected and resubscribed: publishes may go to the wire. */
   #online = false;
   /** Bumped on every connect, so a stale resubscribe does not mark a newer connection online. */
@@ -569,7 +571,13 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
       this.#typeJson.set(type, typeJson);
     }
     const idJson = idNeedsEscaping ? JSON.stringify(id) : '"' + id + '"';
-    return '{"id":' + idJson + ',"type":' + typeJson + ',"ts":' + Date.now() / 1000 + ',"source":' + this.#sourceJson + ',"data":' + dataJson + '}';
+    // Number → text of a fractional double is costly; ts changes once per millisecond, so reuse it.
+    const ms = Date.now();
+    if (ms !== this.#tsMs) {
+      this.#tsMs = ms;
+      this.#tsText = String(ms / 1000);
+    }
+    return '{"id":' + idJson + ',"type":' + typeJson + ',"ts":' + this.#tsText + ',"source":' + this.#sourceJson + ',"data":' + dataJson + '}';
   }
 
   publishRaw(topic: string, payload: string | Uint8Array, options: { qos: QoS; retain?: boolean }): Promise<void> {

@@ -2,9 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from './descriptor.js';
 
-/** 32 lowercase hex chars (uuid4 without dashes), as the Python client writes it; ~7x cheaper than randomBytes. */
+/** 32 lowercase hex chars (uuid4 without dashes), as the Python client writes it; ~7x cheaper than randomBytes.
+ *  Slicing around the four dashes is cheaper than replaceAll. */
 export function newEnvelopeId(): string {
-  return randomUUID().replaceAll('-', '');
+  const u = randomUUID();
+  return u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23) + u.slice(24);
 }
 
 export function makeEnvelope<T>(type: string, source: string, data: T, id: string = newEnvelopeId()): Envelope<T> {
