@@ -112,20 +112,55 @@ function dedupe(ds: Diagnostic[]): Diagnostic[] {
 }
 
 /** Error-level diagnostics of @asyncapi/parser (AsyncAPI schema, bindings, $refs), computed in a worker thread. */
-async function parserDiagnostics(text: string, sourcePath: string): Promise<Diagnostic[]> {
-  type Raw = { message: string; path: string[]; line?: number };
-  let raw: Raw[];
-  try {
-    raw = await new Promise<Raw[]>((resolve, reject) => {
-      const worker = new Worker(new URL('./parser-worker.mjs', import.meta.url), { workerData: { text } });
-      worker.once('message', (m: { diagnostics?: Raw[]; failed?: string }) => {
-        void worker.terminate();
-        if (m.diagnostics) resolve(m.diagnostics);
-        else reject(new Error(m.failed ?? 'no result'));
-      });
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`parser worker exited with code ${code}`)));
+type RawDiagnostic = { message: string; path: string[]; line?: number };
+
+/**
+ * The parser's worker, shared by every load of the process and started on first use. It holds the event
+ * loop only while a request is pending, so an idle worker never keeps a process alive.
+ */
+class ParserWorker {
+  static #shared: ParserWorker | undefined;
+  static get(): ParserWorker {
+    return (ParserWorker.#shared ??= new ParserWorker());
+  }
+
+  readonly #worker = new Worker(new URL('./parser-worker.mjs', import.meta.url));
+  readonly #pending = new Map<number, { resolve: (d: RawDiagnostic[]) => void; reject: (e: Error) => void }>();
+  #nextId = 0;
+
+  private constructor() {
+    this.#worker.unref();
+    this.#worker.on('message', (m: { id: number; diagnostics?: RawDiagnostic[]; failed?: string }) => {
+      const p = this.#pending.get(m.id);
+      if (!p) return;
+      this.#pending.delete(m.id);
+      if (this.#pending.size === 0) this.#worker.unref();
+      if (m.diagnostics) p.resolve(m.diagnostics);
+      else p.reject(new Error(m.failed ?? 'no result'));
     });
+    const fail = (e: Error) => {
+      if (ParserWorker.#shared === this) ParserWorker.#shared = undefined;
+      for (const p of this.#pending.values()) p.reject(e);
+      this.#pending.clear();
+    };
+    this.#worker.on('error', fail);
+    this.#worker.on('exit', (code) => fail(new Error(`parser worker exited with code ${code}`)));
+  }
+
+  validate(text: string): Promise<RawDiagnostic[]> {
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.ref();
+      this.#worker.postMessage({ id, text });
+    });
+  }
+}
+
+async function parserDiagnostics(text: string, sourcePath: string): Promise<Diagnostic[]> {
+  let raw: RawDiagnostic[];
+  try {
+    raw = await ParserWorker.get().validate(text);
   } catch (e) {
     return [{ message: `the AsyncAPI parser failed on ${sourcePath}: ${e instanceof Error ? e.message : String(e)}`, pointer: '#' }];
   }
