@@ -77,3 +77,6 @@ export interface ChannelDescriptor<TData = unknown, TParam extends string = stri
   /** Type-level only: carries TData so runtime functions can infer the payload type. Never set. */
   readonly __data?: (data: TData) => void;
 }
+
+/** Any channel descriptor, whatever its payload and parameters (for code that handles channels generically). */
+export type AnyChannelDescriptor = ChannelDescriptor<never, string>;

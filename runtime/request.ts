@@ -13,7 +13,7 @@
  * created lazily and kept for the client's life (dropped when the client reports `closed`); pending requests
  * are kept in a Map from correlation value to waiter, so replies never cross.
  */
-import type { ChannelDescriptor, Envelope } from './descriptor.js';
+import type { AnyChannelDescriptor, ChannelDescriptor, Envelope } from './descriptor.js';
 import { newEnvelopeId } from './envelope.js';
 import type { BusClient, MessageMeta } from './types.js';
 
@@ -123,10 +123,10 @@ type CorrelationPath =
   | { readonly kind: 'envelope-id' } // `#/id` on an enveloped channel
   | { readonly kind: 'data'; readonly path: readonly string[] }; // a path inside the payload model
 
-const pathCache = new WeakMap<ChannelDescriptor<any, any>, CorrelationPath>();
+const pathCache = new WeakMap<AnyChannelDescriptor, CorrelationPath>();
 
 /** Resolve a descriptor's correlation location into a path (cached per descriptor). */
-export function correlationPathOf(channel: ChannelDescriptor<any, any>): CorrelationPath {
+export function correlationPathOf(channel: AnyChannelDescriptor): CorrelationPath {
   const cached = pathCache.get(channel);
   if (cached) return cached;
   if (!channel.correlation) throw new CorrelationError(channel.id, 'the channel declares no correlationId');
@@ -184,7 +184,7 @@ function asKey(value: unknown): string | undefined {
 
 /** The correlation value of a received message on `channel`, or undefined when it carries none. */
 export function correlationOfMessage(
-  channel: ChannelDescriptor<any, any>,
+  channel: AnyChannelDescriptor,
   data: unknown,
   envelope: Envelope<unknown> | null,
 ): string | undefined {
@@ -210,7 +210,7 @@ export interface PreparedRequest<T> {
  * (for `#/id`: the Envelope id; for a data path: used only when the data has none there, and must agree with
  * it otherwise). When the location inside data is empty a fresh id is filled in.
  */
-export function prepareRequest<T>(channel: ChannelDescriptor<T, any>, data: T, correlationId?: string): PreparedRequest<T> {
+export function prepareRequest<T>(channel: ChannelDescriptor<T, string>, data: T, correlationId?: string): PreparedRequest<T> {
   const where = correlationPathOf(channel);
   if (where.kind === 'envelope-id') {
     const id = correlationId ?? newCorrelationId();
@@ -235,7 +235,7 @@ export function prepareRequest<T>(channel: ChannelDescriptor<T, any>, data: T, c
 // Shared reply subscriptions
 
 interface Pending {
-  settle(reply: Reply<any, any> | null, error: Error | null): void;
+  settle(reply: Reply<unknown, string> | null, error: Error | null): void;
   readonly channel: string;
 }
 
@@ -249,7 +249,7 @@ interface ReplyRouter {
 const routers = new WeakMap<RequestBus, Map<string, ReplyRouter>>();
 const closeHooks = new WeakSet<RequestBus>();
 
-function routerKey(channel: ChannelDescriptor<any, any>, params: Partial<Record<string, string>> | undefined): string {
+function routerKey(channel: AnyChannelDescriptor, params: Partial<Record<string, string>> | undefined): string {
   if (!params) return channel.id;
   const entries = Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `${channel.id}?${JSON.stringify(entries)}`;
@@ -274,7 +274,7 @@ function watchClose(client: RequestBus): void {
 
 function replyRouterFor(
   client: RequestBus,
-  replyChannel: ChannelDescriptor<any, any>,
+  replyChannel: AnyChannelDescriptor,
   params: Partial<Record<string, string>> | undefined,
   logger: DebugLogger | undefined,
 ): ReplyRouter {
@@ -322,7 +322,7 @@ function replyRouterFor(
 }
 
 /** How many replies the shared subscription for (client, reply channel) ignored; for tests and stats. */
-export function ignoredReplies(client: RequestBus, replyChannel: ChannelDescriptor<any, any>, params?: Partial<Record<string, string>>): number {
+export function ignoredReplies(client: RequestBus, replyChannel: AnyChannelDescriptor, params?: Partial<Record<string, string>>): number {
   return routers.get(client)?.get(routerKey(replyChannel, params))?.ignored ?? 0;
 }
 
@@ -376,7 +376,7 @@ export function request<TReq, TRep, PReq extends string, PRep extends string>(
     const onAbort = (): void =>
       finish(null, new RequestAbortedError(`${requestChannel.id} request ${id} aborted`, signal?.reason));
 
-    function finish(reply: Reply<any, any> | null, error: Error | null): void {
+    function finish(reply: Reply<unknown, string> | null, error: Error | null): void {
       if (done) return;
       done = true;
       if (timer) clearTimeout(timer);

@@ -13,7 +13,7 @@ import type { BusClient } from './types.js';
  */
 export function clearRetained<P extends string>(
   client: Pick<BusClient, 'publishRaw'>,
-  channel: ChannelDescriptor<any, P>,
+  channel: ChannelDescriptor<never, P>,
   params?: Readonly<Record<P, string>>,
 ): Promise<void> {
   let topic: string;

@@ -6,7 +6,7 @@
  * ready to hand to `publish()`; wireExampleOf(channel) wraps it the way the channel's messages travel
  * (an Envelope with the canonical event type, or the bare model), for raw publishes.
  */
-import type { ChannelDescriptor } from '../runtime/descriptor.js';
+import type { AnyChannelDescriptor, ChannelDescriptor } from '../runtime/descriptor.js';
 
 export class NoExampleError extends Error {
   override readonly name = 'NoExampleError';
@@ -19,12 +19,12 @@ export class NoExampleError extends Error {
 const clone = <T>(v: T): T => structuredClone(v);
 
 /** Every example model of the channel (fresh copies; empty when the contract gives none). */
-export function examplesOf<T>(channel: ChannelDescriptor<T, any>): T[] {
+export function examplesOf<T>(channel: ChannelDescriptor<T, string>): T[] {
   return (channel.examples ?? []).map((e) => clone(e) as T);
 }
 
 /** A fresh copy of the channel's example model #index (default the first), with `overrides` merged on top. */
-export function exampleOf<T>(channel: ChannelDescriptor<T, any>, overrides?: Partial<T>, index = 0): T {
+export function exampleOf<T>(channel: ChannelDescriptor<T, string>, overrides?: Partial<T>, index = 0): T {
   const example = channel.examples?.[index];
   if (example === undefined) throw new NoExampleError(channel.id, index);
   const copy = clone(example) as T;
@@ -32,7 +32,7 @@ export function exampleOf<T>(channel: ChannelDescriptor<T, any>, overrides?: Par
 }
 
 /** Example #index as a whole wire message: an Envelope (canonical event type, fixed id/ts) or the bare model. */
-export function wireExampleOf(channel: ChannelDescriptor<any, any>, index = 0): unknown {
+export function wireExampleOf(channel: AnyChannelDescriptor, index = 0): unknown {
   const data = exampleOf(channel, undefined, index);
   const f = channel.framing;
   if (f.kind !== 'envelope' || f.publishBare) return data;

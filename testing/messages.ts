@@ -39,11 +39,11 @@ export interface CollectOptions<T, P extends string> extends NextMessageOptions<
   durationMs?: number;
 }
 
-function waiting<T>(
+function waiting<T, D, P extends string>(
   client: RequestBus,
-  channel: ChannelDescriptor<any, any>,
-  params: Partial<Record<string, string>> | undefined,
-  onMessage: (reply: Reply<any, any>, finish: (value: T | null, error: Error | null) => void) => void,
+  channel: ChannelDescriptor<D, P>,
+  params: Partial<Record<P, string>> | undefined,
+  onMessage: (reply: Reply<D, P>, finish: (value: T | null, error: Error | null) => void) => void,
   onTimeout: (finish: (value: T | null, error: Error | null) => void) => void,
   timeoutMs: number,
 ): Waiting<T> {
@@ -97,7 +97,7 @@ export function nextMessage<T, P extends string>(
   options: NextMessageOptions<T, P> = {},
 ): Waiting<Reply<T, P>> {
   const timeoutMs = options.timeoutMs ?? 5000;
-  return waiting<Reply<T, P>>(
+  return waiting<Reply<T, P>, T, P>(
     client,
     channel,
     options.params,
@@ -117,7 +117,7 @@ export function collectMessages<T, P extends string>(
 ): Waiting<Reply<T, P>[]> {
   const timeoutMs = options.count === undefined ? (options.durationMs ?? options.timeoutMs ?? 1000) : (options.timeoutMs ?? 5000);
   const out: Reply<T, P>[] = [];
-  return waiting<Reply<T, P>[]>(
+  return waiting<Reply<T, P>[], T, P>(
     client,
     channel,
     options.params,
