@@ -2,7 +2,7 @@
 // source sha256: ae4a0bf248a9cfa66517f5983f29a9bf1a7c3014eb1e51e53c2931b824a8a200
 // Do not edit; regenerate with `npm run generate`.
 /* eslint-disable */
-import type { ChannelDescriptor, ValidationResult } from 'tars-contracts/runtime';
+import { createTopicCatalog, type ChannelDescriptor, type CatalogResolvedTopic, type ValidationResult } from 'tars-contracts/runtime';
 import { channels, type ChannelId } from './channels.js';
 
 export * from './types.js';
@@ -13,62 +13,9 @@ export * from './api.js';
 export type AnyChannel = [ChannelId] extends [never] ? ChannelDescriptor<unknown, string> : (typeof channels)[ChannelId];
 
 /** A concrete topic resolved to its channel, with the parameter values taken from the topic levels. */
-export interface ResolvedTopic {
-  readonly channel: AnyChannel;
-  readonly params: Readonly<Record<string, string>>;
-}
+export type ResolvedTopic = CatalogResolvedTopic<AnyChannel>;
 
-/** Allowed values of enum parameters, by channel id then parameter name. */
-const PARAMETER_ENUMS: { readonly [channel: string]: { readonly [param: string]: readonly string[] } } = {};
-
-interface TopicNode {
-  readonly literal: Map<string, TopicNode>;
-  param: TopicNode | null;
-  channel: AnyChannel | null;
-}
-
-const newNode = (): TopicNode => ({ literal: new Map(), param: null, channel: null });
-
-/** Address templates as a tree of topic levels: literal levels by name, one child for `{parameter}` levels. */
-const TOPIC_TREE: TopicNode = newNode();
-for (const channel of Object.values(channels) as AnyChannel[]) {
-  let node = TOPIC_TREE;
-  for (const level of channel.address.split('/')) {
-    if (level.startsWith('{') && level.endsWith('}')) node = node.param ??= newNode();
-    else {
-      let next = node.literal.get(level);
-      if (!next) node.literal.set(level, (next = newNode()));
-      node = next;
-    }
-  }
-  node.channel = channel;
-}
-
-function accepts(channel: AnyChannel, values: readonly string[]): boolean {
-  const enums = PARAMETER_ENUMS[channel.id];
-  if (!enums) return true;
-  return channel.parameters.every((p, i) => {
-    const allowed = enums[p];
-    return allowed === undefined || allowed.includes(values[i]!);
-  });
-}
-
-function match(node: TopicNode, levels: readonly string[], i: number, values: string[]): AnyChannel | null {
-  if (i === levels.length) return node.channel && accepts(node.channel, values) ? node.channel : null;
-  const level = levels[i]!;
-  const lit = node.literal.get(level);
-  if (lit) {
-    const found = match(lit, levels, i + 1, values);
-    if (found) return found;
-  }
-  if (node.param) {
-    values.push(level);
-    const found = match(node.param, levels, i + 1, values);
-    if (found) return found;
-    values.pop();
-  }
-  return null;
-}
+const catalog = createTopicCatalog<AnyChannel>("TARS MQTT bus", Object.values(channels) as AnyChannel[], {});
 
 /**
  * Resolve a concrete topic (e.g. "system/health/tars-stt") to its channel and parameter values, level by level.
@@ -77,20 +24,7 @@ function match(node: TopicNode, levels: readonly string[], i: number, values: st
  * channel. Returns null when no channel matches.
  */
 export function resolveTopic(topic: string): ResolvedTopic | null {
-  if (topic.includes('+') || topic.includes('#')) return null;
-  const values: string[] = [];
-  const channel = match(TOPIC_TREE, topic.split('/'), 0, values);
-  if (!channel) return null;
-  const params: Record<string, string> = {};
-  channel.parameters.forEach((p, i) => (params[p] = values[i]!));
-  return { channel, params };
-}
-
-function unknownTopic(topic: string): ValidationResult {
-  return {
-    ok: false,
-    errors: [{ path: '', rule: 'topic', message: `unknown topic ${JSON.stringify(topic)}: no channel of TARS MQTT bus matches it` }],
-  };
+  return catalog.resolveTopic(topic);
 }
 
 /**
@@ -98,8 +32,7 @@ function unknownTopic(topic: string): ValidationResult {
  * message on bare channels. An unknown topic gives one error with rule 'topic'.
  */
 export function validatePayload(topic: string, data: unknown): ValidationResult {
-  const resolved = resolveTopic(topic);
-  return resolved ? resolved.channel.validateData(data) : unknownTopic(topic);
+  return catalog.validatePayload(topic, data);
 }
 
 /**
@@ -109,8 +42,5 @@ export function validatePayload(topic: string, data: unknown): ValidationResult 
  * channels the wire message is the payload model itself, so it is validated as the bare payload.
  */
 export function validateEnvelope(topic: string, envelope: unknown): ValidationResult {
-  const resolved = resolveTopic(topic);
-  if (!resolved) return unknownTopic(topic);
-  const { channel } = resolved;
-  return channel.validateEnvelope ? channel.validateEnvelope(envelope) : channel.validateData(envelope);
+  return catalog.validateEnvelope(topic, envelope);
 }

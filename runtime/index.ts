@@ -54,3 +54,4 @@ export type { MqttTransport, MqttFactory } from './transport.js';
 export * from './request.js';
 export * from './stream.js';
 export { clearRetained } from './retained.js';
+export { createTopicCatalog, type ResolvedTopic as CatalogResolvedTopic, type ParameterEnums, type TopicCatalog } from './catalog.js';

@@ -1,4 +1,4 @@
-/** generated/index.ts: topic resolution and validation by concrete topic, plus re-exports. */
+/** generated/index.ts: validation by concrete topic (the runtime's topic catalogue over this contract's channels), plus re-exports. */
 import type { ContractIR } from '../ir.js';
 import { tsHeader, type GeneratedFile } from './header.js';
 import { render } from './templates.js';
@@ -19,7 +19,7 @@ export async function emitIndex(ir: ContractIR): Promise<GeneratedFile> {
     header: tsHeader(ir).trimEnd(),
     parameterEnums: JSON.stringify(enums),
     exampleTopic: JSON.stringify(exampleTopic).replace(/\*\//g, '*\\/'),
-    titleJs: JSON.stringify(ir.info.title).slice(1, -1).replace(/`/g, '\\`').replace(/\$\{/g, '\\${'),
+    titleJson: JSON.stringify(ir.info.title),
   });
   return { name: 'index.ts', content };
 }
