@@ -4,7 +4,7 @@
  *
  * Env: BENCH_PAIRS (default 5, min 1) raw/SDK pairs per measurement; BENCH_QUICK=1 for a ~30 s smoke run
  * (smaller counts, 3 pairs unless BENCH_PAIRS is set); BENCH_VERBOSE=1 prints every pair;
- * BENCH_SDK_NODELAY=1 gives the SDK's sockets TCP_NODELAY (an experiment: what the runtime would gain).
+ * BENCH_SDK_NODELAY=1 gives the SDK's sockets TCP_NODELAY via mqttFactory (obsolete: the runtime sets it itself).
  * Prints a table on stdout and writes bench/.results/<timestamp>.json. Never asserts timings: the ok
  * column compares with the targets in the brief, it does not fail the run.
  */

@@ -54,7 +54,7 @@ const fallbackSilentLogger: Record<string, unknown> = {
 export function benchConnectOptions(url: string, clientId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const logger = (cached && (cached.silentLogger as Record<string, unknown> | undefined)) ?? fallbackSilentLogger;
   const o: Record<string, unknown> = { url, clientId, enableHealth: false, enableHeartbeat: false, logger, connectTimeoutMs: 5000 };
-  // Experiment switch: what TCP_NODELAY on the SDK's own socket would change (MQTT.js leaves Nagle on).
+  // Old experiment switch (TCP_NODELAY via mqttFactory); the runtime now sets TCP_NODELAY itself on connect.
   if (process.env.BENCH_SDK_NODELAY === '1') o.mqttFactory = noDelayFactory;
   return { ...o, ...extra };
 }

@@ -13,12 +13,30 @@
  * posts {type:'lat', ns} for every message (hrtime is one monotonic clock for all threads).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import mqtt from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { loadChannels, importOptional, TYPED_MODULE } from './channels.js';
 import { loadSdk, benchConnectOptions } from './sdk.js';
 
 const port = parentPort!;
-const wd = workerData as { mode: 'raw' | 'sdk' | 'typed'; url: string; topic: string; qos: 0 | 1; clientId: string; latency: boolean; address?: string };
+const wd = workerData as {
+  mode: 'raw' | 'sdk' | 'typed'; url: string; topic: string; qos: 0 | 1; clientId: string; latency: boolean; address?: string;
+  /** TCP_NODELAY on this side's socket: raw default off (MQTT.js), sdk default on (the runtime sets it). */
+  noDelay?: boolean;
+  /** Latency mode: also post when the socket's 'data' and MQTT.js's 'message' came (diagnostics). */
+  stages?: boolean;
+};
+
+/** Diagnostics: hrtime of the last socket 'data' event and of the last MQTT.js 'message' event. */
+let tData = 0n;
+let tMsg = 0n;
+function instrument(c: MqttClient): void {
+  const onData = () => { tData = process.hrtime.bigint(); };
+  const hook = () => { (c.stream as unknown as NodeJS.EventEmitter).prependListener('data', onData); };
+  if (c.stream) hook();
+  c.on('connect', () => { if (!(c.stream as unknown as NodeJS.EventEmitter).listeners('data').includes(onData)) hook(); });
+  c.prependListener('message', () => { tMsg = process.hrtime.bigint(); });
+}
+const setNoDelay = (c: MqttClient, on: boolean) => (c.stream as { setNoDelay?: (b: boolean) => void } | undefined)?.setNoDelay?.(on);
 
 let count = 0;
 let target = Infinity;
@@ -30,7 +48,9 @@ function onData(utt: unknown): void {
   lastAt = Date.now();
   if (wd.latency) {
     const now = process.hrtime.bigint();
-    port.postMessage({ type: 'lat', ns: Number(now - BigInt(utt as string)) });
+    const t0 = BigInt(utt as string);
+    if (wd.stages) port.postMessage({ type: 'lat', ns: Number(now - t0), data: Number(tData - t0), msg: Number(tMsg - t0) });
+    else port.postMessage({ type: 'lat', ns: Number(now - t0) });
   }
   if (count === target) port.postMessage({ type: 'done', arm: doneId, count });
 }
@@ -40,6 +60,8 @@ let close: () => Promise<void> = async () => {};
 if (wd.mode === 'raw') {
   const c = mqtt.connect(wd.url, { clientId: wd.clientId, reconnectPeriod: 0 });
   await new Promise<void>((res, rej) => { c.once('connect', () => res()); c.once('error', rej); });
+  if (wd.noDelay) { setNoDelay(c, true); c.on('connect', () => setNoDelay(c, true)); }
+  if (wd.stages) instrument(c);
   c.on('message', (_t, payload) => {
     const env = JSON.parse(payload.toString());
     onData(wd.latency ? env.data.utt_id : undefined);
@@ -50,7 +72,18 @@ if (wd.mode === 'raw') {
   const sdk = await loadSdk();
   if (!sdk) throw new Error('runtime not available');
   const ch = await loadChannels();
-  const client = await sdk.connect(benchConnectOptions(wd.url, wd.clientId));
+  const extra: Record<string, unknown> = {};
+  if (wd.stages || wd.noDelay === false) {
+    // Diagnostics: reach the runtime's MQTT.js client (mqttFactory option) to time its events, or to turn
+    // the TCP_NODELAY the runtime sets on connect back off (after the runtime's own 'connect' listener).
+    extra.mqttFactory = (o: Record<string, unknown>) => {
+      const c = mqtt.connect(o);
+      if (wd.stages) instrument(c);
+      if (wd.noDelay === false) c.on('connect', () => setImmediate(() => setNoDelay(c, false)));
+      return c;
+    };
+  }
+  const client = await sdk.connect(benchConnectOptions(wd.url, wd.clientId, extra));
   if (wd.mode === 'typed') {
     const gen = await importOptional<Record<string, any>>(TYPED_MODULE);
     const sub = gen?.subscribeSttFinal;
