@@ -114,7 +114,7 @@ interface SendJob {
   attempt: number;
   /** The current attempt has its outcome (later MQTT.js callbacks for it are ignored). */
   settled: boolean;
-  /** Acknowledgement deadline (ms since epoch) while in #pending, else 0. */
+  /** Acknowledgement deadline (ms since epoch; Infinity with publishTimeoutMs 0) while in #pending, else 0. */
   deadline: number;
   messageId: number | undefined;
   readonly resolve: (v: unknown) => void;
@@ -180,7 +180,8 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   readonly #filters = new Map<string, FilterEntry>();
   /** Publishes made while offline (or while resubscribing), sent in order once subscriptions are back. */
   #offline: OfflinePublish[] = [];
-  /** QoS > 0 publishes waiting for their acknowledgement, in deadline order; one timer (#ackTimer) for all. */
+  /** QoS > 0 publishes waiting for their acknowledgement, in deadline order; one timer (#ackTimer) for all
+   *  (none with publishTimeoutMs 0). */
   readonly #pending = new Set<SendJob>();
   #ackTimer: NodeJS.Timeout | undefined;
   /** QoS 0 publishes written into a full socket buffer, resolved together at its 'drain'. */
@@ -301,7 +302,8 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     if (this.#config.enableHeartbeat) this.#startHeartbeat();
   }
 
-  /** Publishes still queued when the client closes can never be sent. */
+  /** Publishes still queued or unacknowledged when the client closes can never complete (MQTT.js does not
+   *  call back QoS 1/2 publishes it still holds at end()). */
   #failOffline(): void {
     const queued = this.#offline;
     this.#offline = [];
@@ -312,6 +314,14 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
       p.job.settled = true;
       this.#finish(p.job, new Error('client disconnecting'));
     }
+    clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
+    for (const job of this.#pending) {
+      job.settled = true;
+      this.#finish(job, new Error('client disconnecting'));
+    }
+    this.#pending.clear();
+    this.#releaseDrain(new Error('client disconnecting'));
     for (const entry of this.#filters.values()) entry.deferred?.reject(new ClosedError());
   }
 
@@ -668,6 +678,12 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     job.settled = false;
     job.deadline = 0;
     job.messageId = undefined;
+    if (this.#state === 'closed') {
+      // A retry that came due after close(): nothing will flush the offline queue any more.
+      job.settled = true;
+      this.#finish(job, new Error('client disconnecting'));
+      return;
+    }
     if (this.#online) {
       this.#wire(job);
       return;
@@ -757,6 +773,10 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     const ms = this.#publishTimeoutMs;
     if (ms === 0) {
       m.publish(topic, payload, opts, this.#callbackFor(job));
+      if (job.settled) return;
+      // No deadline, no timer: tracked only so that close() can reject it.
+      job.deadline = Infinity;
+      this.#pending.add(job);
       return;
     }
     const before = m.getLastMessageId?.();

@@ -17,6 +17,11 @@ async function until(pred: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
+/** `p`, or a rejection when it has not settled within `ms` (a promise that never settles fails the test). */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`not settled within ${ms} ms`)))]);
+}
+
 const open: BusClient[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close({ timeoutMs: 100 })));
@@ -500,6 +505,35 @@ describe('client - shutdown', () => {
     await closing;
     expect(events).toEqual(['start 1', 'end 1']);
     expect(client.stats().dropped).toBe(1);
+  });
+
+  it('rejects unacknowledged QoS 1 publishes with ClosedError at close, not at their timeout', async () => {
+    for (const publishTimeoutMs of [0, 60_000]) {
+      const { fake, client } = await setup({ publishTimeoutMs });
+      fake.swallowAcks = true;
+      const pending = client.publish(ttsSay, { text: 'x' });
+      pending.catch(() => undefined);
+      await tick();
+      const t0 = Date.now();
+      await client.close({ timeoutMs: 100 });
+      await expect(within(pending, 1000)).rejects.toMatchObject({ code: 'CLOSED' });
+      expect(Date.now() - t0).toBeLessThan(1000);
+    }
+  });
+
+  it('rejects a publish whose retry was due after close with ClosedError', async () => {
+    const { fake, client } = await setup({ publishTimeoutMs: 0, publishRetryDelayMs: 30 });
+    fake.failNext = { err: new Error('write failed'), times: 1 };
+    fake.endAsync = async () => {
+      fake.ended++;
+      fake.drop(); // like MQTT.js: the connection closes
+    };
+    const pending = client.publish(ttsSay, { text: 'x' });
+    pending.catch(() => undefined);
+    await until(() => fake.sent.length === 1);
+    await tick();
+    await client.close({ timeoutMs: 100 });
+    await expect(within(pending, 1000)).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
   it('gives up waiting for handlers after the drain timeout', async () => {
