@@ -26,10 +26,10 @@ const RAW_NODELAY = process.env.BENCH_RAW_NODELAY !== '0';
 const MIXED = process.env.BENCH_LATENCY_MIXED === '1';
 import type { BenchWorker } from '../support/worker.js';
 
-interface Lat { p50: number; p99: number }
+export interface Lat { p50: number; p99: number }
 
 /** k samples, or fewer if maxMs runs out first. */
-async function sampleLatency(k: number, maxMs: number, sub: BenchWorker, publishOne: () => Promise<unknown>): Promise<Lat> {
+export async function sampleLatency(k: number, maxMs: number, sub: BenchWorker, publishOne: () => Promise<unknown>): Promise<Lat> {
   const us = new Float64Array(k);
   const end = Date.now() + maxMs;
   let i = 0;

@@ -38,12 +38,13 @@ export function subscriberWorker(
   mode: 'raw' | 'sdk' | 'typed',
   url: string,
   qos: 0 | 1,
-  opts: { latency?: boolean; topic?: string; address?: string; noDelay?: boolean; stages?: boolean } = {},
+  opts: { latency?: boolean; topic?: string; address?: string; noDelay?: boolean; stages?: boolean; typedChannel?: string; dedupe?: boolean } = {},
 ): Promise<BenchWorker> {
   return spawnWorker(new URL('./sub-worker.js', import.meta.url), {
     mode, url, qos, topic: opts.topic ?? RAW_TOPIC, clientId: benchClientId(`${mode}sub`), latency: Boolean(opts.latency),
     ...(opts.noDelay !== undefined ? { noDelay: opts.noDelay } : {}), ...(opts.address ? { address: opts.address } : {}),
-    stages: Boolean(opts.stages),
+    stages: Boolean(opts.stages), dedupe: Boolean(opts.dedupe),
+    ...(opts.typedChannel ? { typedChannel: opts.typedChannel } : {}),
   });
 }
 

@@ -6,7 +6,7 @@
  * - raw: MQTT.js subscribe + JSON.parse of each payload (what a raw consumer does at the least).
  * - sdk: runtime connect() + client.subscribe(descriptor (qos overridden), handler): envelope parse,
  *   validation, routing, dedupe as configured by default.
- * - typed: generated subscribeSttFinal(bus, handler).
+ * - typed: generated subscribe<typedChannel>(bus, handler, { dedupe }) (default SttFinal; dedupe off unless asked).
  * Commands: arm {n} → replies when armed; 'done' is posted when n messages arrived; drain {idleMs}
  * → replies with the count once no message arrived for idleMs; close.
  * Latency mode: the publisher puts process.hrtime.bigint() (decimal string) in data.utt_id; the worker
@@ -24,6 +24,9 @@ const wd = workerData as {
   noDelay?: boolean;
   /** Latency mode: also post when the socket's 'data' and MQTT.js's 'message' came (diagnostics). */
   stages?: boolean;
+  /** typed mode: which generated subscribe function (`subscribe<typedChannel>`), and its dedupe option. */
+  typedChannel?: string;
+  dedupe?: boolean;
 };
 
 /** Diagnostics: hrtime of the last socket 'data' event and of the last MQTT.js 'message' event. */
@@ -86,9 +89,10 @@ if (wd.mode === 'raw') {
   const client = await sdk.connect(benchConnectOptions(wd.url, wd.clientId, extra));
   if (wd.mode === 'typed') {
     const gen = await importOptional<Record<string, any>>(TYPED_MODULE);
-    const sub = gen?.subscribeSttFinal;
-    if (typeof sub !== 'function') throw new Error('generated subscribeSttFinal not available');
-    await sub(client, (data: any) => onData(data.utt_id));
+    const name = `subscribe${wd.typedChannel ?? 'SttFinal'}`;
+    const sub = gen?.[name];
+    if (typeof sub !== 'function') throw new Error(`generated ${name} not available`);
+    await sub(client, (data: any) => onData(data.utt_id), { dedupe: Boolean(wd.dedupe) });
   } else {
     const desc = { ...ch.sttFinal, qos: wd.qos, ...(wd.address ? { address: wd.address } : {}) };
     await client.subscribe(desc, (data: any) => onData(data.utt_id));
