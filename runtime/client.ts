@@ -493,7 +493,9 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
       await withTimeout(this.#publishHealth('shutdown'), CLOSE_STEP_TIMEOUT_MS);
     }
     const ended = await withTimeout(this.#mqtt.endAsync().catch(() => undefined), CLOSE_STEP_TIMEOUT_MS);
-    if (!ended) this.#mqtt.end(true);
+    // MQTT.js's end() waits for every outstanding acknowledgement first, and a second end(true) is a no-op
+    // while the first is pending: force it by closing the socket.
+    if (!ended) this.#mqtt.stream?.destroy?.();
     this.#state = 'closed';
     this.#failOffline();
     // Never acknowledge what was held back: the session is gone, and a persistent one will redeliver.

@@ -15,6 +15,7 @@ export interface MqttTransport {
     readonly writableNeedDrain?: boolean;
     once?(event: 'drain' | 'close', l: () => void): unknown;
     removeListener?(event: 'drain' | 'close', l: () => void): unknown;
+    destroy?(): unknown;
   };
   /** MQTT.js: true after end() was called (a publish then fails with 'client disconnecting'). */
   disconnecting?: boolean;
@@ -31,6 +32,7 @@ export interface MqttTransport {
   subscribeAsync(filter: string, opts: { qos: 0 | 1 | 2 }): Promise<ISubscriptionGrant[]>;
   unsubscribeAsync(filter: string): Promise<Packet | undefined>;
   endAsync(force?: boolean): Promise<void>;
+  /** MQTT.js ignores a second end() (even forced) once one is under way. */
   end(force?: boolean): unknown;
   /** Overridden for flow control: MQTT.js reads the next packet only after `callback`. */
   handleMessage(packet: IPublishPacket, callback: (err?: Error) => void): void;

@@ -2,6 +2,7 @@
  * Lifecycle against a real Mosquitto: connect() waits for a broker that starts late, rejects with
  * CONNECT_TIMEOUT when none comes; close() is idempotent, closed() resolves, and a closed client refuses work.
  */
+import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, type StatusEvent } from '../../runtime/index.js';
 import { createBroker, freePort, startBroker, type BrokerHandle } from '../harness/mosquitto.js';
@@ -105,4 +106,33 @@ describe('close()', () => {
     await client.close();
     expect(finished).toBe(true);
   });
+});
+
+describe('close() against a broker that stops acknowledging', () => {
+  it('closes the socket after the DISCONNECT step times out, and rejects the unacknowledged publish with CLOSED', async () => {
+    // A minimal broker: CONNACK, then silence (no PUBACK), like a stalled Mosquitto.
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((s) => {
+      sockets.add(s);
+      // The first bytes are the CONNECT: answer with CONNACK (accepted, no session), then read and ignore.
+      s.once('data', () => s.write(Buffer.from([0x20, 0x02, 0x00, 0x00])));
+      s.resume();
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const client = await connect({ url: `mqtt://127.0.0.1:${port}`, clientId: `stall-${runId()}`, logger: captureLogger(), publishTimeoutMs: 0 });
+      const pending = client.publishRaw(`stall/${runId()}`, 'x', { qos: 1 });
+      const outcome = rejectionOf(pending);
+      await waitFor(() => sockets.size === 1, 'the connection');
+      await client.close({ timeoutMs: 100 });
+      expect(codeOf(await within(outcome, 2000, 'the publish to settle'))).toBe('CLOSED');
+      await waitFor(() => sockets.size === 0, 'the client to close its socket', 2000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  }, 15_000);
 });
