@@ -10,13 +10,15 @@
  * `streamReplies()` returns the iterator at once and subscribes in the background (`await stream.ready`);
  * `openStream()` is the same but resolves once the subscription is in place. Messages are buffered in
  * arrival order; the iterator ends after the message for which `until` returns true, and unsubscribes then,
- * on `return()` (a `break` out of `for await`), on the inactivity timeout, or on abort.
+ * on `return()` (a `break` out of `for await`), on the inactivity timeout, on abort, or when the client
+ * closes (RequestClosedError).
  */
 import type { ChannelDescriptor, Envelope } from './descriptor.js';
 import {
   correlationOfMessage,
   correlationPathOf,
   RequestAbortedError,
+  RequestClosedError,
   type Reply,
   type ReplyMeta,
   type RequestBus,
@@ -70,6 +72,7 @@ export function streamReplies<T, P extends string>(
   let subscription: { unsubscribe(): Promise<void> } | null = null;
   let unsubscribing: Promise<void> | null = null;
   let ready: Promise<void> | undefined; // assigned right after subscribe() returns
+  let offStatus: (() => void) | undefined;
 
   const unsubscribe = (): Promise<void> => {
     if (!unsubscribing) {
@@ -87,6 +90,7 @@ export function streamReplies<T, P extends string>(
     finished = true;
     if (timer) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
+    offStatus?.();
     if (error) failure = error;
     const unsubscribed = unsubscribe();
     if (waiter && buffer.length === 0) {
@@ -145,6 +149,10 @@ export function streamReplies<T, P extends string>(
   );
   ready.catch(() => undefined); // surfaced through next()/ready, never as an unhandled rejection
 
+  // A closed client delivers nothing more: end the stream like request() ends its wait.
+  offStatus = client.on?.('status', (status) => {
+    if (status.type === 'closed') stop(new RequestClosedError(channel.id, correlationId));
+  });
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
 

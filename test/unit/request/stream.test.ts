@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RequestAbortedError, request } from '../../../runtime/request.js';
+import { RequestAbortedError, RequestClosedError, request } from '../../../runtime/request.js';
 import { StreamTimeoutError, openStream, streamReplies } from '../../../runtime/stream.js';
 import { FakeBus, llmRequest, llmResponse, llmStream } from './fake-bus.js';
 
@@ -77,6 +77,21 @@ describe('streamReplies()', () => {
     expect(err).toMatchObject({ channel: 'llmStream', correlationId: 't', timeoutMs: 40, received: 1 });
     expect(bus.activeSubscriptions('llmStream')).toBe(0);
     await expect(stream.next()).resolves.toMatchObject({ done: true });
+  });
+
+  it('ends with RequestClosedError when the client closes (also without a timeout), and leaves no status listener', async () => {
+    const bus = new FakeBus();
+    const listeners = () => (bus as unknown as { statusListeners: unknown[] }).statusListeners.length;
+    const stream = await openStream(bus, llmStream, 'c', { until: (d) => d.done === true, timeoutMs: 0 });
+    const next = stream.next();
+    bus.close();
+    const err = await Promise.race([next.catch((e) => e), new Promise((r) => setTimeout(() => r('still waiting'), 500))]);
+    expect(err).toBeInstanceOf(RequestClosedError);
+    expect(err).toMatchObject({ code: 'CLOSED', channel: 'llmStream', correlationId: 'c' });
+    expect(listeners()).toBe(0);
+    const done = await openStream(bus, llmStream, 'd', { until: (d) => d.done === true, timeoutMs: 0 });
+    await done.close();
+    expect(listeners()).toBe(0);
   });
 
   it('aborts with an AbortError', async () => {
