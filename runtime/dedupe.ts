@@ -1,7 +1,8 @@
 /**
  * Duplicate detection for Envelopes, with the Python client's key: `type|id` plus `|seq=<n>` when data.seq is
  * an integer, else `|hash=<sha1 of canonical data>`. Memory is bounded by TTL and max entries; each check is
- * O(1) amortised because a Map keeps insertion order, which is also expiry order (entries are never refreshed).
+ * O(1): a Map finds keys, a ring of slots in insertion order (which is also expiry order: entries are never
+ * refreshed) evicts the oldest.
  */
 import * as crypto from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
@@ -40,57 +41,56 @@ function sha1Base64(text: string): string {
 
 export class Deduper {
   readonly #ttl: number;
-  readonly #max: number;
+  readonly #cap: number;
   readonly #now: () => number;
-  /** key → time first seen. */
-  readonly #seen = new Map<string, number>();
-  /** A lower bound of the oldest entry's time: nothing can expire while now - #oldest < ttl. */
-  #oldest = Infinity;
+  /** key → sequence number of its slot in the ring. */
+  readonly #seqOf = new Map<string, number>();
+  /** Ring of the remembered keys and when they were first seen, oldest at #tail: eviction never iterates
+   *  the Map (a Map whose oldest entries keep being deleted makes `keys().next()` walk the holes). */
+  readonly #keys: (string | undefined)[];
+  readonly #times: Float64Array;
+  #head = 0;
+  #tail = 0;
 
   constructor(options: DedupeOptions) {
     if (!(options.ttlMs > 0) || !(options.maxEntries > 0)) throw new RangeError('Deduper needs ttlMs > 0 and maxEntries > 0');
     this.#ttl = options.ttlMs;
-    this.#max = options.maxEntries;
+    this.#cap = Math.floor(options.maxEntries);
     this.#now = options.now ?? Date.now;
+    this.#keys = new Array<string | undefined>(this.#cap);
+    this.#times = new Float64Array(this.#cap);
   }
 
   get size(): number {
-    return this.#seen.size;
+    return this.#head - this.#tail;
   }
 
   /** True when the same key was seen within the TTL; otherwise remembers it and returns false. */
   isDuplicate(envelope: DedupeInput): boolean {
     const now = this.#now();
-    if (now - this.#oldest >= this.#ttl) this.#expire(now);
+    // Expired entries leave from the oldest end, so whatever the Map still holds is within the TTL.
+    while (this.#tail < this.#head && now - this.#times[this.#tail % this.#cap]! >= this.#ttl) this.#evictOldest();
     const key = dedupeKey(envelope);
-    const at = this.#seen.get(key);
-    if (at !== undefined) {
-      if (now - at < this.#ttl) return true;
-      this.#seen.delete(key);
-    }
-    this.#seen.set(key, now);
-    if (now < this.#oldest) this.#oldest = now;
-    if (this.#seen.size > this.#max) {
-      const oldest = this.#seen.keys().next();
-      if (!oldest.done) this.#seen.delete(oldest.value);
-    }
+    if (this.#seqOf.has(key)) return true;
+    if (this.#head - this.#tail === this.#cap) this.#evictOldest();
+    const slot = this.#head % this.#cap;
+    this.#keys[slot] = key;
+    this.#times[slot] = now;
+    this.#seqOf.set(key, this.#head++);
     return false;
   }
 
   clear(): void {
-    this.#seen.clear();
-    this.#oldest = Infinity;
+    this.#seqOf.clear();
+    this.#keys.fill(undefined);
+    this.#head = this.#tail = 0;
   }
 
-  /** Drops expired entries from the front (insertion order is time order) and records the new oldest time. */
-  #expire(now: number): void {
-    for (const [key, at] of this.#seen) {
-      if (now - at < this.#ttl) {
-        this.#oldest = at;
-        return;
-      }
-      this.#seen.delete(key);
-    }
-    this.#oldest = Infinity;
+  #evictOldest(): void {
+    const seq = this.#tail++;
+    const slot = seq % this.#cap;
+    const key = this.#keys[slot]!;
+    this.#keys[slot] = undefined;
+    if (this.#seqOf.get(key) === seq) this.#seqOf.delete(key);
   }
 }
