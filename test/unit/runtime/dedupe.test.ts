@@ -120,6 +120,21 @@ describe('dedupe - canonical JSON and expiry details', () => {
     expect(d.isDuplicate(env2('b'))).toBe(false);
     expect(d.size).toBe(1);
   });
+
+  it('stays bounded over many rounds of the ring, and a key evicted by size is new again', () => {
+    const c = clock();
+    const d = new Deduper({ ttlMs: 1_000_000, maxEntries: 3, now: c.now });
+    for (let i = 0; i < 1000; i++) expect(d.isDuplicate(env2(`k${i}`))).toBe(false);
+    expect(d.size).toBe(3);
+    // The last three are remembered, everything before them was evicted in order.
+    expect(d.isDuplicate(env2('k999'))).toBe(true);
+    expect(d.isDuplicate(env2('k997'))).toBe(true);
+    expect(d.isDuplicate(env2('k996'))).toBe(false); // evicted; remembered again, evicting k997
+    expect(d.isDuplicate(env2('k997'))).toBe(false);
+    d.clear();
+    expect(d.size).toBe(0);
+    expect(d.isDuplicate(env2('k999'))).toBe(false);
+  });
 });
 
 function env2(id: string) {
