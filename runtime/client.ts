@@ -924,10 +924,15 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
       u.ack = callback;
       return;
     }
-    // While closing, hold every callback: unacknowledged QoS 1 messages come back in a persistent session.
+    this.#ackOrHold(callback);
+  };
+
+  /** Lets MQTT.js go on (acknowledge, read the next packet) unless intake is paused or the client is closing:
+   *  while closing every callback is held, so unacknowledged QoS 1 messages come back in a persistent session. */
+  #ackOrHold(callback: (err?: Error) => void): void {
     if (this.#pauses === 0 && this.#state === 'open') callback();
     else this.#held.push(callback);
-  };
+  }
 
   /** Holds one unmatched session message: MQTT.js reads no further packet until it is acknowledged, so
    *  order is kept and nothing else is lost while the caller's subscribe() is on its way. */
@@ -960,9 +965,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     if (u === undefined) return;
     this.#unrouted = undefined;
     clearTimeout(u.timer);
-    if (u.ack === undefined) return;
-    if (this.#pauses === 0 && this.#state === 'open') u.ack();
-    else this.#held.push(u.ack);
+    if (u.ack !== undefined) this.#ackOrHold(u.ack);
   }
 
   pauseIntake(): void {
