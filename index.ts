@@ -2,5 +2,5 @@
 // typed publish/subscribe/request functions) beside the runtime that carries it over MQTT.
 export * from './generated/index.js';
 export * from './runtime/index.js';
-// Both halves name the health and heartbeat payloads; the contract's generated types are the public ones.
-export type { HealthPing, HeartbeatPayload } from './generated/index.js';
+// Both halves have a connect(): the contract's passes its health and heartbeat channels to the runtime's.
+export { connect } from './generated/index.js';

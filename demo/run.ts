@@ -10,7 +10,9 @@
  * Runs on an embedded broker (aedes, via the test kit) unless a URL is given or MQTT_URL is set.
  */
 import { performance } from 'node:perf_hooks';
-import { connect, newEnvelopeId, type BusClient } from '../runtime/index.js';
+import { newEnvelopeId, type BusClient } from '../runtime/index.js';
+// The contract's connect(): the runtime's, with the TARS health and heartbeat channels as defaults.
+import { connect } from '../generated/index.js';
 import { startTestBroker, type TestBroker } from '../testing/broker.js';
 import * as bus from './calls.js';
 

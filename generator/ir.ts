@@ -34,6 +34,16 @@ export interface StreamIR {
   readonly lastEquals: string | number | boolean | null;
 }
 
+/** Channel extension `x-lifecycle`: the runtime's own health or heartbeat messages go on this channel. */
+export interface LifecycleIR {
+  readonly role: 'health' | 'heartbeat';
+  /** The address parameter that takes the client id. */
+  readonly clientIdParameter?: string;
+  /** JSON pointers into the payload model where the runtime writes ok / event / timestamp / a fresh id. */
+  readonly fields: { readonly ok?: string; readonly event?: string; readonly timestamp?: string; readonly id?: string };
+  readonly timestampFormat?: 'unix-seconds' | 'unix-ms' | 'iso-8601';
+}
+
 export interface ChannelIR {
   /** Channel id in the document (components key / channels key), e.g. 'sttFinal'. */
   readonly id: string;
@@ -67,6 +77,8 @@ export interface ChannelIR {
   /** Stream channels (message extension `x-stream`): the request channel whose correlation value the stream
    *  carries, and the message that ends one stream (JSON pointer into the payload model, and the value there). */
   readonly stream: StreamIR | null;
+  /** `x-lifecycle`: this channel carries the runtime's health or heartbeat messages. */
+  readonly lifecycle: LifecycleIR | null;
   /** Example payload models (data) from the message examples, for tests and the test kit. */
   readonly examples: readonly unknown[];
   /** Added by the generator: name of the envelope's named schema (the wire payload), null for bare channels. */

@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
 import type { Framing, QoS } from '../runtime/descriptor.js';
-import type { ChannelIR, ContractIR, JsonSchema, ParameterIR, StreamIR } from './ir.js';
+import type { ChannelIR, ContractIR, JsonSchema, ParameterIR, StreamIR, LifecycleIR } from './ir.js';
 import { ContractLoadError, fromPointer, toPointer, type Diagnostic } from './diagnostics.js';
 import { camelCase, isIdentifier, requestName } from './names.js';
 
@@ -212,6 +212,8 @@ class Reader {
   readonly diagnostics: Diagnostic[] = [];
   /** Where each channel's `x-stream` extension sits (for diagnostics of the checks that need every channel). */
   private readonly streamPointers = new Map<string, string>();
+  /** Where each channel's `x-lifecycle` extension sits. */
+  private readonly lifecyclePointers = new Map<string, string>();
   constructor(
     private readonly doc: Obj,
     private readonly lines: Lines,
@@ -286,6 +288,7 @@ class Reader {
     }
     this.checkReplies(channels);
     this.checkStreams(channels, schemas);
+    this.checkLifecycle(channels, schemas);
     const byRequestName = new Map<string, string>();
     for (const c of channels) {
       if (c.reply === null) continue;
@@ -601,6 +604,8 @@ class Reader {
     let stream: StreamIR | null = null;
     if (msg['x-stream'] !== undefined) stream = this.readStream(msg['x-stream'], `${msgPtr}/x-stream`, id);
 
+    const lifecycle = ch['x-lifecycle'] === undefined ? null : this.readLifecycle(ch['x-lifecycle'], `${ptr}/x-lifecycle`, id);
+
     // Examples
     const wireExamples: unknown[] = [];
     if (Array.isArray(msg.examples)) {
@@ -642,10 +647,85 @@ class Reader {
       reply: replies[0] ?? null,
       operations: [...ops].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((o) => ({ id: o.id, action: o.action })),
       stream,
+      lifecycle,
       examples,
       wireExamples,
       pointer: basePtr,
     };
+  }
+
+  /** The shape of `x-lifecycle: { role: health|heartbeat, clientIdParameter?, fields: { ok?, event?, timestamp?, id? },
+   *  timestampFormat? }`; checked against the channel's parameters and model in checkLifecycle. */
+  private readLifecycle(raw: Json, ptr: string, channelId: string): LifecycleIR | null {
+    const usage = "x-lifecycle must be { role: health | heartbeat, clientIdParameter: <parameter>, fields: { ok: '/ok', event: '/event', timestamp: '/timestamp', id: '/message_id' } }";
+    this.lifecyclePointers.set(channelId, ptr);
+    if (!isObj(raw)) {
+      this.report(usage, ptr);
+      return null;
+    }
+    let ok = true;
+    const role = raw.role;
+    if (role !== 'health' && role !== 'heartbeat') {
+      this.report(`x-lifecycle role must be 'health' or 'heartbeat' (got ${JSON.stringify(role ?? null)})`, `${ptr}/role`);
+      ok = false;
+    }
+    const fields: Record<string, string> = {};
+    if (!isObj(raw.fields)) {
+      this.report(`x-lifecycle needs fields (${usage})`, `${ptr}/fields`);
+      ok = false;
+    } else {
+      for (const [k, v] of Object.entries(raw.fields)) {
+        if (!['ok', 'event', 'timestamp', 'id'].includes(k)) {
+          this.report(`x-lifecycle field "${k}" is not one the runtime writes (ok, event, timestamp, id)`, `${ptr}/fields/${k}`);
+          ok = false;
+        } else if (typeof v !== 'string' || !/^\/./.test(v)) {
+          this.report(`x-lifecycle field "${k}" must be a JSON pointer into the payload model, like '/${k}'`, `${ptr}/fields/${k}`);
+          ok = false;
+        } else fields[k] = v;
+      }
+    }
+    const cp = raw.clientIdParameter;
+    if (cp !== undefined && typeof cp !== 'string') {
+      this.report('x-lifecycle clientIdParameter must be the name of an address parameter', `${ptr}/clientIdParameter`);
+      ok = false;
+    }
+    const tf = raw.timestampFormat;
+    if (tf !== undefined && tf !== 'unix-seconds' && tf !== 'unix-ms' && tf !== 'iso-8601') {
+      this.report(`x-lifecycle timestampFormat must be unix-seconds, unix-ms or iso-8601 (got ${JSON.stringify(tf)})`, `${ptr}/timestampFormat`);
+      ok = false;
+    }
+    if (!ok) return null;
+    return {
+      role: role as LifecycleIR['role'],
+      ...(typeof cp === 'string' ? { clientIdParameter: cp } : {}),
+      fields,
+      ...(typeof tf === 'string' ? { timestampFormat: tf as NonNullable<LifecycleIR['timestampFormat']> } : {}),
+    };
+  }
+
+  /** x-lifecycle: one channel per role, the runtime can fill the address, each field names a property of the model. */
+  private checkLifecycle(channels: ChannelIR[], schemas: Record<string, JsonSchema>): void {
+    const byRole = new Map<string, string>();
+    for (const c of channels) {
+      const l = c.lifecycle;
+      if (!l) continue;
+      const ptr = this.lifecyclePointers.get(c.id) ?? c.pointer;
+      const other = byRole.get(l.role);
+      if (other !== undefined) this.report(`x-lifecycle role "${l.role}" is already given to channel "${other}"`, `${ptr}/role`);
+      byRole.set(l.role, c.id);
+      if (l.clientIdParameter !== undefined && !c.parameters.some((p) => p.name === l.clientIdParameter)) {
+        this.report(`x-lifecycle clientIdParameter "${l.clientIdParameter}" is not a parameter of ${c.address}`, `${ptr}/clientIdParameter`);
+      }
+      const unfilled = c.parameters.filter((p) => p.name !== l.clientIdParameter).map((p) => p.name);
+      if (unfilled.length > 0) {
+        this.report(`x-lifecycle channel ${c.address} has parameters the runtime cannot fill: ${unfilled.join(', ')}`, ptr);
+      }
+      for (const [k, pointer] of Object.entries(l.fields)) {
+        if (schemaAt(c.dataSchema, pointer, schemas) === undefined) {
+          this.report(`x-lifecycle field ${k} "${pointer}" does not name a property of ${c.dataTypeName}`, `${ptr}/fields/${k}`);
+        }
+      }
+    }
   }
 
   /** The shape of `x-stream: { request: <channel id>, last: { pointer: '/done', equals: true } }`. */

@@ -1,14 +1,23 @@
+/** Recursion stops here: inbound data is depth-checked long before (DEFAULT_MAX_DEPTH), so only a caller handing
+ *  in its own pathological data can reach it, and gets a RangeError instead of a stack overflow. */
+export const CANONICAL_JSON_MAX_DEPTH = 1000;
+
 /** JSON with object keys sorted at every depth, so equal data gives equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
+  return canonical(value, 0);
+}
+
+function canonical(value: unknown, depth: number): string {
   if (value === null) return 'null';
   const t = typeof value;
   if (t !== 'object') return t === 'boolean' ? (value ? 'true' : 'false') : (JSON.stringify(value) ?? 'null');
+  if (depth >= CANONICAL_JSON_MAX_DEPTH) throw new RangeError(`canonicalJson: nesting deeper than ${CANONICAL_JSON_MAX_DEPTH} levels`);
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
       const item: unknown = value[i];
-      out += item === undefined || typeof item === 'function' ? 'null' : canonicalJson(item);
+      out += item === undefined || typeof item === 'function' ? 'null' : canonical(item, depth + 1);
     }
     return out + ']';
   }
@@ -36,7 +45,7 @@ export function canonicalJson(value: unknown): string {
     if (v === undefined || typeof v === 'function') continue;
     if (!first) out += ',';
     first = false;
-    out += keyJson(k) + ':' + canonicalJson(v);
+    out += keyJson(k) + ':' + canonical(v, depth + 1);
   }
   return out + '}';
 }

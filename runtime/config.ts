@@ -25,7 +25,12 @@ export interface ClientConfig {
   readonly reconnectMinDelay: number;
   /** Seconds, >= reconnectMinDelay. */
   readonly reconnectMaxDelay: number;
+  /** MQTT protocol: 4 = 3.1.1 (the default; what the Python services speak), 5 = MQTT 5 (shared subscriptions with
+   *  subscription-aware brokers, session expiry, receive maximum, reason codes). */
+  readonly protocolVersion: MqttProtocolVersion;
 }
+
+export type MqttProtocolVersion = 4 | 5;
 
 export const DEFAULT_KEEPALIVE = 60;
 export const DEFAULT_HEARTBEAT_INTERVAL = 5;
@@ -34,6 +39,7 @@ export const DEFAULT_DEDUPE_TTL = 0;
 export const DEFAULT_DEDUPE_MAX_ENTRIES = 2048;
 export const DEFAULT_RECONNECT_MIN_DELAY = 0.5;
 export const DEFAULT_RECONNECT_MAX_DELAY = 5;
+export const DEFAULT_PROTOCOL_VERSION: MqttProtocolVersion = 4;
 
 export const ENV = {
   url: 'MQTT_URL',
@@ -47,6 +53,7 @@ export const ENV = {
   dedupeMaxEntries: 'MQTT_DEDUPE_MAX_ENTRIES',
   reconnectMinDelay: 'MQTT_RECONNECT_MIN_DELAY',
   reconnectMaxDelay: 'MQTT_RECONNECT_MAX_DELAY',
+  protocolVersion: 'MQTT_PROTOCOL_VERSION',
 } as const;
 
 const TRUE = new Set(['1', 'true', 'yes', 'on', 'y', 't']);
@@ -87,6 +94,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
       dedupeMaxEntries,
       reconnectMinDelay: readNumber(ENV.reconnectMinDelay, get(ENV.reconnectMinDelay), DEFAULT_RECONNECT_MIN_DELAY),
       reconnectMaxDelay: readNumber(ENV.reconnectMaxDelay, get(ENV.reconnectMaxDelay), DEFAULT_RECONNECT_MAX_DELAY),
+      protocolVersion: readProtocolVersion(get(ENV.protocolVersion)),
     },
     ENV,
   );
@@ -106,6 +114,7 @@ export function defaultConfig(url: MqttUrl, clientId: string = generateClientId(
     dedupeMaxEntries: 0,
     reconnectMinDelay: DEFAULT_RECONNECT_MIN_DELAY,
     reconnectMaxDelay: DEFAULT_RECONNECT_MAX_DELAY,
+    protocolVersion: DEFAULT_PROTOCOL_VERSION,
   };
 }
 
@@ -114,6 +123,7 @@ const OPTION_NAMES: Names = {
   url: 'url', clientId: 'clientId', sourceName: 'sourceName', keepalive: 'keepalive', enableHealth: 'enableHealth',
   enableHeartbeat: 'enableHeartbeat', heartbeatInterval: 'heartbeatInterval', dedupeTtl: 'dedupeTtl',
   dedupeMaxEntries: 'dedupeMaxEntries', reconnectMinDelay: 'reconnectMinDelay', reconnectMaxDelay: 'reconnectMaxDelay',
+  protocolVersion: 'protocolVersion',
 };
 
 /** Checks the cross-field and range rules; `names` says how to call each field in the error (env or option). */
@@ -135,6 +145,9 @@ export function validateConfig(c: ClientConfig, names: Names = OPTION_NAMES): Cl
   positive(names.reconnectMaxDelay, c.reconnectMaxDelay);
   if (c.reconnectMaxDelay < c.reconnectMinDelay) {
     throw new ConfigError(names.reconnectMaxDelay, `must be >= ${names.reconnectMinDelay}`, `${c.reconnectMaxDelay} < ${c.reconnectMinDelay}`);
+  }
+  if (c.protocolVersion !== 4 && c.protocolVersion !== 5) {
+    throw new ConfigError(names.protocolVersion, 'must be 4 (MQTT 3.1.1) or 5 (MQTT 5)', String(c.protocolVersion));
   }
   for (const k of ['enableHealth', 'enableHeartbeat'] as const) {
     if (typeof c[k] !== 'boolean') throw new ConfigError(names[k], 'must be a boolean');
@@ -164,6 +177,14 @@ function readInteger(name: string, raw: string | undefined, dflt: number): numbe
   const n = Number(raw);
   if (!Number.isInteger(n)) throw new ConfigError(name, 'must be an integer', raw);
   return n;
+}
+
+/** 4 or 5; also the spellings '3.1.1', '311' and '5.0'. */
+function readProtocolVersion(raw: string | undefined): MqttProtocolVersion {
+  if (raw === undefined) return DEFAULT_PROTOCOL_VERSION;
+  if (raw === '4' || raw === '3.1.1' || raw === '311') return 4;
+  if (raw === '5' || raw === '5.0') return 5;
+  throw new ConfigError(ENV.protocolVersion, "must be 4 or '3.1.1' (MQTT 3.1.1), or 5 (MQTT 5)", raw);
 }
 
 function readBoolean(name: string, raw: string | undefined, dflt: boolean): boolean {

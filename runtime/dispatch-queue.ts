@@ -1,45 +1,119 @@
 /**
- * Runs one subscription's handler with bounded concurrency. A message runs at once when a slot is free (a
- * synchronous handler finishes inline, with no promise or closure); otherwise it waits in a FIFO, so with
- * concurrency 1 handlers see messages in arrival order. Crossing the high-water mark tells the owner to stop
- * reading from the socket; dropping to half of it tells it to resume.
+ * One subscription's messages on their way to its handler: bounded concurrency, bounded memory, and the
+ * acknowledgement of each QoS 1/2 message at the point its policy says. Nothing here ever holds MQTT.js's packet
+ * queue: a message the subscription cannot take yet waits here with its acknowledgement withheld, and the broker's
+ * in-flight window (MQTT 5 Receive Maximum, or the broker's own limit under 3.1.1) stops the broker from sending
+ * more QoS 1/2 messages until there is room.
+ *
+ * A message is `running` (its handler started, at most `concurrency`), `queued` (admitted: within the bound of
+ * `maxMessages` and `maxBytes` messages not yet started) or `waiting` (arrived over the bound, policy 'wait').
+ * With concurrency 1 handlers see messages in arrival order. A synchronous handler runs inline (no promise, no
+ * closure per message).
+ *
+ * Acknowledgement (`ack`): 'received' releases a message's ticket when it is admitted (at once when there is
+ * room); 'handled' when its handler has settled (returned, resolved, thrown or rejected).
+ *
+ * Overflow (a message arrives with `maxMessages` or `maxBytes` already queued):
+ * - 'wait': it waits. A QoS 1/2 message waits unacknowledged: the broker's in-flight window (never more than
+ *   65,535 packet ids) is what stops the broker, so their count needs no bound of its own; a QoS 0 message
+ *   waits only up to `maxMessages` more. All waiting messages together stay within `maxWaitingBytes`; beyond
+ *   that (a broker that ignores its window) the newest is dropped.
+ * - 'drop-oldest': the oldest queued message is dropped and the new one admitted.
+ * - 'drop-newest': the new message is dropped.
+ * A dropped message's ticket is released (the broker must not send it again). Each overflow episode (from the
+ * first message over the bound until the queue is empty of waiting messages and back to half the bound) is
+ * reported once at its start and once at its end.
  */
+
+export type OverflowPolicy = 'wait' | 'drop-oldest' | 'drop-newest';
+export type AckPolicy = 'received' | 'handled';
+
+/** A withheld acknowledgement; the PUBACK/PUBCOMP goes once every holder released it. */
+export interface AckTicket {
+  release(): void;
+  /** One more holder (the same ticket). */
+  retain(): AckTicket;
+}
+
+export interface QueueLimits {
+  readonly concurrency: number;
+  /** Messages admitted but not started. */
+  readonly maxMessages: number;
+  /** Payload bytes of the messages admitted but not started (one message is always admitted, whatever its size). */
+  readonly maxBytes: number;
+  /** Payload bytes of the messages waiting over the bound ('wait'). */
+  readonly maxWaitingBytes: number;
+  readonly overflow: OverflowPolicy;
+  readonly ack: AckPolicy;
+}
+
+export interface OverflowState {
+  readonly queued: number;
+  readonly queuedBytes: number;
+  readonly waiting: number;
+  /** Messages dropped during this episode (so far). */
+  readonly dropped: number;
+  /** Messages that had to wait during this episode (so far). */
+  readonly waited: number;
+}
 
 export interface QueueHooks<A, B, C> {
   /** A handler threw or rejected; never rethrown. */
   onError(err: unknown, a: A, b: B, c: C): void;
-  onHighWater(): void;
-  onLowWater(): void;
+  /** The first message of an overflow episode could not be admitted. */
+  onOverflowStart(state: OverflowState): void;
+  /** The episode is over: nothing waits and the queue is back to half its bound. */
+  onOverflowEnd(state: OverflowState): void;
+  /** A message was dropped by the overflow policy. */
+  onDrop(a: A, b: B, c: C): void;
 }
 
 type Handler<A, B, C> = (a: A, b: B, c: C) => unknown;
+
+/** MQTT packet ids are 16 bits: no broker can have more unacknowledged QoS 1/2 messages out to one client. */
+const MAX_PACKET_IDS = 65_535;
 
 interface Job<A, B, C> {
   a: A;
   b: B;
   c: C;
+  bytes: number;
+  ticket: AckTicket | null;
+}
+
+export interface QueueStats {
+  running: number;
+  queued: number;
+  queuedBytes: number;
+  waiting: number;
+  dropped: number;
 }
 
 export class DispatchQueue<A, B, C> {
   readonly #fn: Handler<A, B, C>;
-  readonly #concurrency: number;
-  readonly #high: number;
-  readonly #low: number;
+  readonly #limits: QueueLimits;
+  readonly #ackOnReceipt: boolean;
   readonly #hooks: QueueHooks<A, B, C>;
+  /** FIFO: [#head, #admitEnd) queued, [#admitEnd, #jobs.length) waiting. */
   #jobs: (Job<A, B, C> | undefined)[] = [];
   #head = 0;
+  #admitEnd = 0;
+  #queuedBytes = 0;
+  #waitingBytes = 0;
   #active = 0;
   #stopped = false;
-  #overHigh = false;
+  #dropped = 0;
+  #episode: { dropped: number; waited: number } | null = null;
   #idleWaiters: (() => void)[] = [];
   readonly #done = (): void => this.#finish();
 
-  constructor(fn: Handler<A, B, C>, concurrency: number, highWaterMark: number, hooks: QueueHooks<A, B, C>) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be an integer >= 1');
+  constructor(fn: Handler<A, B, C>, limits: QueueLimits, hooks: QueueHooks<A, B, C>) {
+    if (!Number.isInteger(limits.concurrency) || limits.concurrency < 1) throw new RangeError('concurrency must be an integer >= 1');
+    if (!Number.isInteger(limits.maxMessages) || limits.maxMessages < 1) throw new RangeError('maxPending must be an integer >= 1');
+    if (!(limits.maxBytes >= 1)) throw new RangeError('maxPendingBytes must be >= 1');
     this.#fn = fn;
-    this.#concurrency = concurrency;
-    this.#high = Math.max(1, highWaterMark);
-    this.#low = Math.floor(this.#high / 2);
+    this.#limits = limits;
+    this.#ackOnReceipt = limits.ack === 'received';
     this.#hooks = hooks;
   }
 
@@ -47,31 +121,91 @@ export class DispatchQueue<A, B, C> {
     return this.#active;
   }
 
+  /** Queued and waiting messages (not started). */
   get size(): number {
     return this.#jobs.length - this.#head;
   }
 
-  push(a: A, b: B, c: C): void {
+  stats(): QueueStats {
+    return {
+      running: this.#active,
+      queued: this.#admitEnd - this.#head,
+      queuedBytes: this.#queuedBytes,
+      waiting: this.#jobs.length - this.#admitEnd,
+      dropped: this.#dropped,
+    };
+  }
+
+  /**
+   * Takes one message. `hold` withholds its acknowledgement (null for QoS 0); it is called only when the message
+   * cannot be acknowledged now: with ack 'handled', or when the message has to wait.
+   */
+  push(a: A, b: B, c: C, bytes: number, hold: () => AckTicket | null): void {
     if (this.#stopped) return;
-    if (this.#active < this.#concurrency && this.size === 0) {
-      this.#start(a, b, c);
+    const lim = this.#limits;
+    const handled = !this.#ackOnReceipt;
+    if (this.#active < lim.concurrency && this.#jobs.length === this.#head) {
+      this.#run(a, b, c, handled ? hold() : null);
       return;
     }
-    this.#jobs.push({ a, b, c });
-    if (!this.#overHigh && this.size >= this.#high) {
-      this.#overHigh = true;
-      this.#hooks.onHighWater();
+    const queued = this.#admitEnd - this.#head;
+    const waiting = this.#jobs.length - this.#admitEnd;
+    if (waiting === 0 && (queued === 0 || (queued < lim.maxMessages && this.#queuedBytes + bytes <= lim.maxBytes))) {
+      this.#enqueue(a, b, c, bytes, handled ? hold() : null);
+      return;
+    }
+    const episode = this.#beginEpisode();
+    switch (lim.overflow) {
+      case 'wait': {
+        const ticket = hold();
+        const room = ticket !== null ? waiting < MAX_PACKET_IDS : waiting < lim.maxMessages;
+        if (waiting === 0 || (room && this.#waitingBytes + bytes <= lim.maxWaitingBytes)) {
+          this.#jobs.push({ a, b, c, bytes, ticket });
+          this.#waitingBytes += bytes;
+          episode.waited++;
+          return;
+        }
+        this.#drop(a, b, c, ticket);
+        return;
+      }
+      case 'drop-newest':
+        this.#drop(a, b, c, null);
+        return;
+      case 'drop-oldest':
+        // Evict from the head of the queue until the new message fits (there is always room for one).
+        while (this.#admitEnd > this.#head && (this.#admitEnd - this.#head >= lim.maxMessages || this.#queuedBytes + bytes > lim.maxBytes)) {
+          const old = this.#take();
+          this.#drop(old.a, old.b, old.c, old.ticket);
+        }
+        this.#enqueue(a, b, c, bytes, handled ? hold() : null);
+        return;
     }
   }
 
-  /** No new handler starts after this; returns how many queued messages were discarded. */
-  stop(): number {
+  #enqueue(a: A, b: B, c: C, bytes: number, ticket: AckTicket | null): void {
+    if (this.#head === this.#jobs.length && this.#head > 0) {
+      this.#jobs = [];
+      this.#head = this.#admitEnd = 0;
+    }
+    this.#jobs.push({ a, b, c, bytes, ticket });
+    this.#admitEnd++;
+    this.#queuedBytes += bytes;
+  }
+
+  /**
+   * No new handler starts after this; returns how many queued and waiting messages were discarded. `ackDropped`:
+   * release their tickets (unsubscribe on a live connection: the broker must not keep them in flight) or not
+   * (close: a persistent session gets the unacknowledged ones again).
+   */
+  stop(ackDropped: boolean): number {
     if (this.#stopped) return 0;
     this.#stopped = true;
     const dropped = this.size;
+    for (let i = this.#head; i < this.#jobs.length; i++) if (ackDropped) this.#jobs[i]!.ticket?.release();
     this.#jobs = [];
-    this.#head = 0;
-    this.#releaseHigh();
+    this.#head = this.#admitEnd = 0;
+    this.#queuedBytes = this.#waitingBytes = 0;
+    this.#episode = null;
     if (this.#active === 0) this.#notifyIdle();
     return dropped;
   }
@@ -82,25 +216,37 @@ export class DispatchQueue<A, B, C> {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Runs a handler; a synchronous one is finished (slot freed) when this returns. */
-  #start(a: A, b: B, c: C): void {
+  /** Runs a handler; its ticket (ack 'handled' only) is released when the handler settles. */
+  #run(a: A, b: B, c: C, ticket: AckTicket | null): void {
     this.#active++;
     let result: unknown;
     try {
       result = this.#fn(a, b, c);
     } catch (err) {
       this.#active--;
+      ticket?.release();
       this.#hooks.onError(err, a, b, c);
       return;
     }
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      (result as PromiseLike<unknown>).then(this.#done, (err: unknown) => {
-        this.#hooks.onError(err, a, b, c);
-        this.#finish();
-      });
+      const t = ticket;
+      (result as PromiseLike<unknown>).then(
+        t === null
+          ? this.#done
+          : () => {
+              t.release();
+              this.#finish();
+            },
+        (err: unknown) => {
+          t?.release();
+          this.#hooks.onError(err, a, b, c);
+          this.#finish();
+        },
+      );
       return;
     }
     this.#active--;
+    ticket?.release();
   }
 
   #finish(): void {
@@ -108,29 +254,85 @@ export class DispatchQueue<A, B, C> {
     this.#pump();
   }
 
-  /** Starts queued jobs while slots are free; a loop, so synchronous handlers never recurse. */
-  #pump(): void {
-    while (!this.#stopped && this.#active < this.#concurrency && this.size > 0) {
-      const job = this.#jobs[this.#head]!;
-      this.#jobs[this.#head++] = undefined;
-      if (this.#head > 1024 && this.#head * 2 > this.#jobs.length) {
-        this.#jobs = this.#jobs.slice(this.#head);
-        this.#head = 0;
-      }
-      if (this.#overHigh && this.size <= this.#low) this.#releaseHigh();
-      this.#start(job.a, job.b, job.c);
-    }
-    if (this.size === 0 && this.#head > 0) {
-      this.#jobs = [];
-      this.#head = 0;
-    }
-    if (this.#active === 0 && this.size === 0) this.#notifyIdle();
+  /** Removes the oldest queued job (the caller knows there is one). */
+  #take(): Job<A, B, C> {
+    const job = this.#jobs[this.#head]!;
+    this.#jobs[this.#head++] = undefined;
+    this.#queuedBytes -= job.bytes;
+    return job;
   }
 
-  #releaseHigh(): void {
-    if (!this.#overHigh) return;
-    this.#overHigh = false;
-    this.#hooks.onLowWater();
+  /** Starts queued jobs while slots are free and admits waiting ones while they fit; a loop, so synchronous
+   *  handlers never recurse. */
+  #pump(): void {
+    const lim = this.#limits;
+    while (!this.#stopped) {
+      this.#admit();
+      if (this.#active >= lim.concurrency || this.#admitEnd === this.#head) break;
+      const job = this.#take();
+      if (this.#head > 1024 && this.#head * 2 > this.#jobs.length) {
+        this.#jobs = this.#jobs.slice(this.#head);
+        this.#admitEnd -= this.#head;
+        this.#head = 0;
+      }
+      this.#run(job.a, job.b, job.c, job.ticket);
+    }
+    if (this.#jobs.length === this.#head && this.#head > 0) {
+      this.#jobs = [];
+      this.#head = this.#admitEnd = 0;
+    }
+    this.#endEpisodeIfCaughtUp();
+    if (this.#active === 0 && this.#jobs.length === this.#head) this.#notifyIdle();
+  }
+
+  /** Moves waiting jobs into the queue while they fit, releasing their tickets ('received'). */
+  #admit(): void {
+    const lim = this.#limits;
+    while (this.#admitEnd < this.#jobs.length) {
+      const queued = this.#admitEnd - this.#head;
+      const job = this.#jobs[this.#admitEnd]!;
+      if (queued > 0 && (queued >= lim.maxMessages || this.#queuedBytes + job.bytes > lim.maxBytes)) return;
+      this.#admitEnd++;
+      this.#waitingBytes -= job.bytes;
+      this.#queuedBytes += job.bytes;
+      if (this.#ackOnReceipt && job.ticket !== null) {
+        job.ticket.release();
+        job.ticket = null;
+      }
+    }
+  }
+
+  #drop(a: A, b: B, c: C, ticket: AckTicket | null): void {
+    ticket?.release();
+    this.#dropped++;
+    if (this.#episode !== null) this.#episode.dropped++;
+    this.#hooks.onDrop(a, b, c);
+  }
+
+  #beginEpisode(): { dropped: number; waited: number } {
+    if (this.#episode !== null) return this.#episode;
+    const episode = { dropped: 0, waited: 0 };
+    this.#episode = episode;
+    this.#hooks.onOverflowStart(this.#state(episode));
+    return episode;
+  }
+
+  #endEpisodeIfCaughtUp(): void {
+    const episode = this.#episode;
+    if (episode === null || this.#admitEnd < this.#jobs.length) return;
+    if ((this.#admitEnd - this.#head) * 2 > this.#limits.maxMessages || this.#queuedBytes * 2 > this.#limits.maxBytes) return;
+    this.#episode = null;
+    this.#hooks.onOverflowEnd(this.#state(episode));
+  }
+
+  #state(episode: { dropped: number; waited: number }): OverflowState {
+    return {
+      queued: this.#admitEnd - this.#head,
+      queuedBytes: this.#queuedBytes,
+      waiting: this.#jobs.length - this.#admitEnd,
+      dropped: episode.dropped,
+      waited: episode.waited,
+    };
   }
 
   #notifyIdle(): void {

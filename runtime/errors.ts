@@ -1,25 +1,42 @@
 /**
- * Typed errors of the runtime. Each has a stable `code` (check `code` or `name`, not `instanceof`, across
- * package copies) and keeps the underlying error as `cause`. Messages never contain secrets: URLs are
- * redacted before they reach a message.
+ * Typed errors of the runtime, all in one place (nats.js's errors.ts). Every class extends TarsError, has a
+ * stable `name` and `code` (check `code` or `name`, not `instanceof`, across package copies) and keeps the
+ * underlying error as `cause`. Messages never contain secrets: URLs are redacted before they reach a message,
+ * and payload values are never quoted.
  */
 import type { FieldError } from './descriptor.js';
 
 export type TarsErrorCode =
   | 'CONFIG_INVALID'
   | 'VALIDATION_FAILED'
+  | 'SERIALIZATION_FAILED'
   | 'PAYLOAD_TOO_LARGE'
   | 'PUBLISH_FAILED'
   | 'NOT_CONNECTED'
+  | 'OFFLINE_QUEUE_FULL'
   | 'CONNECT_TIMEOUT'
   | 'NOT_AUTHORIZED'
   | 'CLOSED'
-  | 'INVALID_TOPIC';
+  | 'INVALID_TOPIC'
+  | 'SUBSCRIBE_FAILED'
+  | 'SUBSCRIBE_TIMEOUT'
+  | 'ABORT_ERR'
+  | 'REQUEST_TIMEOUT'
+  | 'STREAM_TIMEOUT'
+  | 'DUPLICATE_CORRELATION'
+  | 'CORRELATION';
+
+const CODES: ReadonlySet<string> = new Set<TarsErrorCode>([
+  'CONFIG_INVALID', 'VALIDATION_FAILED', 'SERIALIZATION_FAILED', 'PAYLOAD_TOO_LARGE', 'PUBLISH_FAILED', 'NOT_CONNECTED',
+  'OFFLINE_QUEUE_FULL', 'CONNECT_TIMEOUT', 'NOT_AUTHORIZED', 'CLOSED', 'INVALID_TOPIC', 'SUBSCRIBE_FAILED',
+  'SUBSCRIBE_TIMEOUT', 'ABORT_ERR', 'REQUEST_TIMEOUT', 'STREAM_TIMEOUT', 'DUPLICATE_CORRELATION', 'CORRELATION',
+]);
 
 export abstract class TarsError extends Error {
   abstract readonly code: TarsErrorCode;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
+    // The class name, set once here; a subclass that must answer to another name (AbortError) overrides it.
     this.name = new.target.name;
   }
 }
@@ -57,6 +74,22 @@ export class ValidationFailedError extends TarsError {
   }
 }
 
+/** Data that passed the schema but has no JSON text: a BigInt, a cycle, nesting too deep for JSON.stringify, a
+ *  throwing toJSON. Nothing was sent. */
+export class SerializationError extends TarsError {
+  readonly code = 'SERIALIZATION_FAILED' as const;
+  constructor(
+    readonly topic: string,
+    /** JSON pointer of the value that cannot be serialised ('' when it could not be located). */
+    readonly path: string,
+    /** 'bigint' | 'circular' | 'depth' | 'toJSON' | 'unknown' */
+    readonly rule: string,
+    cause: unknown,
+  ) {
+    super(`cannot serialise the payload for ${topic}: ${path || '(root)'}: ${messageOf(cause)} [${rule}]`, { cause });
+  }
+}
+
 export class PayloadTooLargeError extends TarsError {
   readonly code = 'PAYLOAD_TOO_LARGE' as const;
   constructor(
@@ -79,10 +112,22 @@ export class PublishFailedError extends TarsError {
   }
 }
 
+/** A publish that is not queued while offline (QoS 0, unless `offlineQueue.qos0`). */
 export class NotConnectedError extends TarsError {
   readonly code = 'NOT_CONNECTED' as const;
   constructor(message = 'not connected to the broker') {
     super(message);
+  }
+}
+
+/** The offline queue is at its bound (messages or bytes): the publish is refused, nothing is evicted. */
+export class OfflineQueueFullError extends TarsError {
+  readonly code = 'OFFLINE_QUEUE_FULL' as const;
+  constructor(
+    readonly topic: string,
+    readonly limit: string,
+  ) {
+    super(`publish to ${topic} refused: the offline queue is full (${limit})`);
   }
 }
 
@@ -99,7 +144,7 @@ export class ConnectTimeoutError extends TarsError {
 
 export class NotAuthorizedError extends TarsError {
   readonly code = 'NOT_AUTHORIZED' as const;
-  /** CONNACK return/reason code: 4 = bad user name or password, 5 = not authorized (MQTT 3.1.1). */
+  /** CONNACK return/reason code: 4 = bad user name or password, 5 = not authorized (MQTT 3.1.1); 134, 135 (MQTT 5). */
   constructor(
     readonly url: string,
     readonly reasonCode: number,
@@ -128,10 +173,99 @@ export class InvalidTopicError extends TarsError {
   }
 }
 
-const CODES: ReadonlySet<string> = new Set<TarsErrorCode>([
-  'CONFIG_INVALID', 'VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'PUBLISH_FAILED', 'NOT_CONNECTED',
-  'CONNECT_TIMEOUT', 'NOT_AUTHORIZED', 'CLOSED', 'INVALID_TOPIC',
-]);
+/** The broker refused a subscription (SUBACK 0x80 or an MQTT 5 reason code >= 0x80). */
+export class SubscribeFailedError extends TarsError {
+  readonly code = 'SUBSCRIBE_FAILED' as const;
+  constructor(
+    readonly filter: string,
+    readonly reasonCode: number,
+  ) {
+    super(`broker refused the subscription to ${filter} (reason code ${reasonCode})`);
+  }
+}
+
+/** subscribe() got no SUBACK within its `timeoutMs` (counting time spent offline). */
+export class SubscribeTimeoutError extends TarsError {
+  readonly code = 'SUBSCRIBE_TIMEOUT' as const;
+  constructor(
+    readonly filter: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`no subscription to ${filter} within ${timeoutMs} ms`);
+  }
+}
+
+/** An AbortSignal aborted the operation. `name` is 'AbortError' and `code` 'ABORT_ERR', like Node's own AbortError,
+ *  so checks written for fetch() or events.once() work; the signal's reason is the `cause`. */
+export class AbortError extends TarsError {
+  readonly code = 'ABORT_ERR' as const;
+  constructor(message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'AbortError';
+  }
+}
+
+/** Kept for the request API: a request or stream aborted by its signal (name 'AbortError'). */
+export class RequestAbortedError extends AbortError {}
+
+export class RequestTimeoutError extends TarsError {
+  readonly code = 'REQUEST_TIMEOUT' as const;
+  constructor(
+    /** Request channel id, e.g. 'llmRequest'. */
+    readonly channel: string,
+    /** Reply channel id, e.g. 'llmResponse'. */
+    readonly replyChannel: string,
+    readonly correlationId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`no reply on ${replyChannel} for ${channel} request ${correlationId} within ${timeoutMs} ms`);
+  }
+}
+
+/** The client closed while a request or stream was waiting (code 'CLOSED', like ClosedError). */
+export class RequestClosedError extends ClosedError {
+  constructor(
+    readonly channel: string,
+    readonly correlationId: string,
+  ) {
+    super(`client closed while waiting for the ${channel} reply to ${correlationId}`);
+  }
+}
+
+/** A request was issued with a correlation value that another pending request on the same client and reply
+ *  channel already uses: the replies could not be told apart, so the second request is refused. */
+export class DuplicateCorrelationError extends TarsError {
+  readonly code = 'DUPLICATE_CORRELATION' as const;
+  constructor(
+    readonly channel: string,
+    readonly correlationId: string,
+  ) {
+    super(`a request on ${channel} with correlation ${correlationId} is already pending`);
+  }
+}
+
+/** The channel has no usable correlation (no location, or a location the runtime cannot follow). */
+export class CorrelationError extends TarsError {
+  readonly code = 'CORRELATION' as const;
+  constructor(
+    readonly channel: string,
+    message: string,
+  ) {
+    super(`${channel}: ${message}`);
+  }
+}
+
+export class StreamTimeoutError extends TarsError {
+  readonly code = 'STREAM_TIMEOUT' as const;
+  constructor(
+    readonly channel: string,
+    readonly correlationId: string,
+    readonly timeoutMs: number,
+    readonly received: number,
+  ) {
+    super(`no message on ${channel} for ${correlationId} for ${timeoutMs} ms (after ${received} message(s))`);
+  }
+}
 
 /** Checks the `code`, so it also works across two copies of this package. */
 export function isTarsError(value: unknown, code?: TarsErrorCode): value is TarsError {
@@ -143,4 +277,9 @@ export function isTarsError(value: unknown, code?: TarsErrorCode): value is Tars
 
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The AbortError for `signal`, naming what was aborted. */
+export function abortErrorFor(what: string, signal: AbortSignal): AbortError {
+  return new AbortError(`${what} aborted`, signal.reason);
 }

@@ -15,7 +15,14 @@
  */
 import type { AnyChannelDescriptor, ChannelDescriptor, Envelope } from './descriptor.js';
 import { newEnvelopeId } from './envelope.js';
+import {
+  CorrelationError, DuplicateCorrelationError, RequestAbortedError, RequestClosedError, RequestTimeoutError,
+} from './errors.js';
 import type { BusClient, MessageMeta } from './types.js';
+
+/** The deadline of request() and the inactivity timeout of a reply stream when none is given. 0 = none, for all
+ *  of request(), streams, subscribe() and publishTimeoutMs. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 // ---------------------------------------------------------------------------------------------------------
 // The slice of the runtime's BusClient that request/stream need: any BusClient is one, and a test fake only
@@ -36,62 +43,6 @@ export interface Reply<T, P extends string = string> {
 /** pino-compatible subset used for the debug line about ignored replies. */
 export interface DebugLogger {
   debug(obj: object, msg?: string): void;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Errors
-
-export class RequestTimeoutError extends Error {
-  override readonly name = 'RequestTimeoutError';
-  readonly code = 'REQUEST_TIMEOUT';
-  constructor(
-    /** Request channel id, e.g. 'llmRequest'. */
-    readonly channel: string,
-    /** Reply channel id, e.g. 'llmResponse'. */
-    readonly replyChannel: string,
-    readonly correlationId: string,
-    readonly timeoutMs: number,
-  ) {
-    super(`no reply on ${replyChannel} for ${channel} request ${correlationId} within ${timeoutMs} ms`);
-  }
-}
-
-/** Thrown on AbortSignal abort. `name === 'AbortError'` like DOMException's, so `err.name === 'AbortError'`
- *  checks written for fetch() work; the signal's reason is the `cause`. */
-export class RequestAbortedError extends Error {
-  override readonly name = 'AbortError';
-  readonly code = 'ABORT_ERR';
-  constructor(message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-  }
-}
-
-/** A request was issued with a correlation value that another pending request on the same client and reply
- *  channel already uses: the replies could not be told apart, so the second request is refused. */
-export class DuplicateCorrelationError extends Error {
-  override readonly name = 'DuplicateCorrelationError';
-  readonly code = 'DUPLICATE_CORRELATION';
-  constructor(readonly channel: string, readonly correlationId: string) {
-    super(`a request on ${channel} with correlation ${correlationId} is already pending`);
-  }
-}
-
-/** The channel has no usable correlation (no location, or a location this module cannot follow). */
-export class CorrelationError extends Error {
-  override readonly name = 'CorrelationError';
-  readonly code = 'CORRELATION';
-  constructor(readonly channel: string, message: string) {
-    super(`${channel}: ${message}`);
-  }
-}
-
-/** The client closed while the request was waiting. */
-export class RequestClosedError extends Error {
-  override readonly name = 'RequestClosedError';
-  readonly code = 'CLOSED';
-  constructor(readonly channel: string, readonly correlationId: string) {
-    super(`client closed while waiting for the ${channel} reply to ${correlationId}`);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -330,8 +281,8 @@ export function ignoredReplies(client: RequestBus, replyChannel: AnyChannelDescr
 // request()
 
 export interface RequestOptions<PReq extends string = string, PRep extends string = string> {
-  /** Whole-request deadline in ms (subscription, publish and wait for the reply). */
-  timeoutMs: number;
+  /** Whole-request deadline in ms (subscription, publish and wait for the reply); 0 = none (default 30 000). */
+  timeoutMs?: number;
   signal?: AbortSignal;
   /** Parameters of the request channel's address. */
   params?: Record<PReq, string>;
@@ -354,9 +305,10 @@ export function request<TReq, TRep, PReq extends string, PRep extends string>(
   requestChannel: ChannelDescriptor<TReq, PReq>,
   replyChannel: ChannelDescriptor<TRep, PRep>,
   data: TReq,
-  options: RequestOptions<PReq, PRep>,
+  options: RequestOptions<PReq, PRep> = {},
 ): Promise<Reply<TRep, PRep>> {
-  const { timeoutMs, signal } = options;
+  const { signal } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   if (signal?.aborted) {
     return Promise.reject(new RequestAbortedError(`${requestChannel.id} request aborted before it was sent`, signal.reason));
   }
@@ -387,7 +339,9 @@ export function request<TReq, TRep, PReq extends string, PRep extends string>(
     }
     const pending: Pending = { settle: finish, channel: requestChannel.id };
 
-    timer = setTimeout(() => finish(null, new RequestTimeoutError(requestChannel.id, replyChannel.id, id, timeoutMs)), timeoutMs);
+    if (timeoutMs > 0) {
+      timer = setTimeout(() => finish(null, new RequestTimeoutError(requestChannel.id, replyChannel.id, id, timeoutMs)), timeoutMs);
+    }
     signal?.addEventListener('abort', onAbort, { once: true });
 
     let r: ReplyRouter;

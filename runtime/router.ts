@@ -4,10 +4,14 @@
  * counts them so the caller subscribes at the broker for the first and unsubscribes after the last.
  */
 import type { IPublishPacket } from 'mqtt';
+import type { AckTicket } from './dispatch-queue.js';
 import { compileFilter, matchFilter, type CompiledFilter } from './topic.js';
 
+/** Withholds the acknowledgement of the message being delivered (null for QoS 0). */
+export type HoldAck = () => AckTicket | null;
+
 export interface Sink {
-  deliver(topic: string, payload: Buffer, packet: IPublishPacket): void;
+  deliver(topic: string, payload: Buffer, packet: IPublishPacket, hold: HoldAck): void;
 }
 
 interface WildcardEntry<S> {
@@ -63,11 +67,11 @@ export class TopicRouter<S extends Sink = Sink> {
   }
 
   /** Delivers to every matching sink; returns how many matched. */
-  dispatch(topic: string, payload: Buffer, packet: IPublishPacket): number {
+  dispatch(topic: string, payload: Buffer, packet: IPublishPacket, hold: HoldAck): number {
     let n = 0;
     const exact = this.#exact.get(topic);
     if (exact !== undefined) {
-      for (let i = 0; i < exact.length; i++) exact[i]!.deliver(topic, payload, packet);
+      for (let i = 0; i < exact.length; i++) exact[i]!.deliver(topic, payload, packet, hold);
       n += exact.length;
     }
     const wild = this.#wild;
@@ -75,7 +79,7 @@ export class TopicRouter<S extends Sink = Sink> {
       const entry = wild[w]!;
       if (!matchFilter(entry.compiled, topic)) continue;
       const sinks = entry.sinks;
-      for (let i = 0; i < sinks.length; i++) sinks[i]!.deliver(topic, payload, packet);
+      for (let i = 0; i < sinks.length; i++) sinks[i]!.deliver(topic, payload, packet, hold);
       n += sinks.length;
     }
     return n;

@@ -14,29 +14,15 @@
  * closes (RequestClosedError).
  */
 import type { ChannelDescriptor, Envelope } from './descriptor.js';
-import {
-  correlationOfMessage,
-  correlationPathOf,
-  RequestAbortedError,
-  RequestClosedError,
-  type Reply,
-  type ReplyMeta,
-  type RequestBus,
-} from './request.js';
-
-export class StreamTimeoutError extends Error {
-  override readonly name = 'StreamTimeoutError';
-  readonly code = 'STREAM_TIMEOUT';
-  constructor(readonly channel: string, readonly correlationId: string, readonly timeoutMs: number, readonly received: number) {
-    super(`no message on ${channel} for ${correlationId} for ${timeoutMs} ms (after ${received} message(s))`);
-  }
-}
+import { RequestAbortedError, RequestClosedError, StreamTimeoutError } from './errors.js';
+import { correlationOfMessage, correlationPathOf, DEFAULT_REQUEST_TIMEOUT_MS, type Reply, type ReplyMeta, type RequestBus } from './request.js';
 
 export interface StreamOptions<T, P extends string = string> {
   /** The stream ends after the message for which this returns true (llm/stream: `(d) => d.done === true`). */
   until: (data: T, envelope: Envelope<T> | null) => boolean;
   /** Inactivity timeout in ms: the iterator throws StreamTimeoutError when no matching message arrives for
-   *  this long (counted from when the subscription is ready). Default 30 000; 0 = none. */
+   *  this long (counted from when the subscription is ready; before that it bounds the subscribe itself, with
+   *  SubscribeTimeoutError). Default 30 000; 0 = none. */
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Parameters of the subscription (default '+' each). */
@@ -60,7 +46,7 @@ export function streamReplies<T, P extends string>(
   options: StreamOptions<T, P>,
 ): ReplyStream<T, P> {
   correlationPathOf(channel); // throws CorrelationError when the channel cannot be correlated
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const { signal, until } = options;
 
   const buffer: Reply<T, P>[] = [];
@@ -136,7 +122,12 @@ export function streamReplies<T, P extends string>(
     else arm();
   };
 
-  ready = client.subscribe(channel, handler, options.params ? { params: options.params } : undefined).then(
+  // The subscribe itself honours the deadline and the signal too: while the client is offline it waits for the
+  // reconnect, and a stream must not outlive its caller's patience meanwhile.
+  const subscribeOptions: { params?: Partial<Record<P, string>>; timeoutMs: number; signal?: AbortSignal } = { timeoutMs };
+  if (options.params) subscribeOptions.params = options.params;
+  if (signal) subscribeOptions.signal = signal;
+  ready = client.subscribe(channel, handler, subscribeOptions).then(
     (sub) => {
       subscription = sub; // if the stream already stopped, the unsubscribe() chained on `ready` removes it
       arm();

@@ -1,61 +1,66 @@
 /**
- * A subscription's receive side: inbound pipeline (decode → dedupe) then the handler through a bounded
- * queue. Invalid messages are logged once, counted, handed to onInvalid and never reach the handler.
+ * A subscription's receive side: decode (limits, UTF-8, JSON, shape, validation) → dedupe → a bounded queue to
+ * the handler (runtime/dispatch-queue.ts: overflow policy and acknowledgement point). Invalid messages are
+ * logged once, counted, handed to onInvalid and never reach the handler. Nothing a peer sends can make deliver()
+ * throw: it runs inside MQTT.js's event emit, where a throw would end the process.
  */
 import type { IPublishPacket } from 'mqtt';
 import type { ChannelDescriptor, Envelope, QoS } from './descriptor.js';
 import { Deduper } from './dedupe.js';
-import { DispatchQueue, type QueueHooks } from './dispatch-queue.js';
-import { decodeMessage } from './inbound.js';
+import { DispatchQueue, type OverflowState, type QueueHooks, type QueueLimits } from './dispatch-queue.js';
+import { decodeMessage, type DecodeLimits } from './inbound.js';
 import { correlationOf, levelEnabled, serializeError, type Logger } from './logger.js';
-import type { Sink } from './router.js';
+import type { HoldAck, Sink } from './router.js';
 import { addressParamCount, parseTopic } from './topic.js';
-import type { ClientStats, InvalidMessage, MessageHandler, MessageMeta, RawHandler, RawMeta } from './types.js';
+import type { ClientStats, InvalidMessage, MessageHandler, MessageMeta, RawHandler, RawMeta, StatusEvent, SubscriptionStats } from './types.js';
 
 /** What a subscription needs from its client. */
 export interface SubscriptionHost {
   readonly logger: Logger;
   readonly counters: ClientStats;
-  readonly maxPayloadBytes: number;
-  readonly highWaterMark: number;
-  /** Stop / resume reading from the socket (refcounted). */
-  pauseIntake(): void;
-  resumeIntake(): void;
+  readonly decodeLimits: DecodeLimits;
+  emitStatus(status: StatusEvent): void;
 }
 
 const EMPTY_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 abstract class BaseSubscription<A, B, C> implements Sink {
   protected readonly queue: DispatchQueue<A, B, C>;
-  #paused = false;
 
   constructor(
+    /** The filter the broker knows ($share/<group>/... for a share group). */
     readonly filter: string,
     protected readonly host: SubscriptionHost,
-    concurrency: number,
+    limits: QueueLimits,
+    channelId: string | null,
   ) {
     const hooks: QueueHooks<A, B, C> = {
       onError: (err, a, b, c) => this.handlerFailed(err, a, b, c),
-      onHighWater: () => {
-        this.#paused = true;
-        host.pauseIntake();
+      onOverflowStart: (s) => {
+        host.counters.slowConsumers++;
+        host.logger.warn(
+          { filter, channel: channelId, policy: limits.overflow, maxPending: limits.maxMessages, maxPendingBytes: limits.maxBytes, queued: s.queued, queuedBytes: s.queuedBytes },
+          'slow consumer: subscription over its bound',
+        );
+        host.emitStatus({ type: 'slowConsumer', filter, channel: channelId, policy: limits.overflow, queued: s.queued, queuedBytes: s.queuedBytes });
       },
-      onLowWater: () => {
-        if (!this.#paused) return;
-        this.#paused = false;
-        host.resumeIntake();
+      onOverflowEnd: (s: OverflowState) => {
+        host.logger.info({ filter, channel: channelId, waited: s.waited, dropped: s.dropped }, 'slow consumer caught up');
+      },
+      onDrop: () => {
+        host.counters.overflowDropped++;
       },
     };
-    this.queue = new DispatchQueue<A, B, C>((a, b, c) => this.invoke(a, b, c), concurrency, host.highWaterMark, hooks);
+    this.queue = new DispatchQueue<A, B, C>((a, b, c) => this.invoke(a, b, c), limits, hooks);
   }
 
-  abstract deliver(topic: string, payload: Buffer, packet: IPublishPacket): void;
+  abstract deliver(topic: string, payload: Buffer, packet: IPublishPacket, hold: HoldAck): void;
   protected abstract invoke(a: A, b: B, c: C): unknown;
   protected abstract handlerFailed(err: unknown, a: A, b: B, c: C): void;
 
-  /** Stops starting handlers; returns the number of queued messages dropped. */
-  stop(): number {
-    const dropped = this.queue.stop();
+  /** Stops starting handlers; returns the number of queued messages dropped (see DispatchQueue.stop). */
+  stop(ackDropped: boolean): number {
+    const dropped = this.queue.stop(ackDropped);
     this.host.counters.dropped += dropped;
     return dropped;
   }
@@ -63,12 +68,16 @@ abstract class BaseSubscription<A, B, C> implements Sink {
   idle(): Promise<void> {
     return this.queue.idle();
   }
+
+  stats(): SubscriptionStats {
+    return this.queue.stats();
+  }
 }
 
 export interface ChannelSubscriptionOptions<T, P extends string> {
   readonly channel: ChannelDescriptor<T, P>;
   readonly handler: MessageHandler<T, P>;
-  readonly concurrency: number;
+  readonly limits: QueueLimits;
   readonly deduper: Deduper | null;
   readonly onInvalid: ((invalid: InvalidMessage) => void) | undefined;
 }
@@ -81,7 +90,7 @@ export class ChannelSubscription<T, P extends string> extends BaseSubscription<T
   readonly #hasParams: boolean;
 
   constructor(filter: string, host: SubscriptionHost, o: ChannelSubscriptionOptions<T, P>) {
-    super(filter, host, o.concurrency);
+    super(filter, host, o.limits, o.channel.id);
     this.#channel = o.channel;
     this.#handler = o.handler;
     this.#deduper = o.deduper;
@@ -89,10 +98,10 @@ export class ChannelSubscription<T, P extends string> extends BaseSubscription<T
     this.#hasParams = addressParamCount(o.channel.address) > 0;
   }
 
-  deliver(topic: string, payload: Buffer, packet: IPublishPacket): void {
+  deliver(topic: string, payload: Buffer, packet: IPublishPacket, hold: HoldAck): void {
     const ch = this.#channel;
     const host = this.host;
-    const d = decodeMessage(ch, payload, host.maxPayloadBytes);
+    const d = decodeMessage(ch, payload, host.decodeLimits);
     if (!d.ok) {
       host.counters.invalid++;
       const first = d.errors[0];
@@ -110,7 +119,7 @@ export class ChannelSubscription<T, P extends string> extends BaseSubscription<T
       return;
     }
     const env = d.envelope;
-    if (this.#deduper !== null && env !== null && this.#deduper.isDuplicate(env)) {
+    if (this.#deduper !== null && env !== null && this.#isDuplicate(topic, env)) {
       host.counters.duplicates++;
       if (levelEnabled(host.logger, 'debug')) {
         host.logger.debug({ topic, channel: ch.id, ...correlationOf(env.id, env.data) }, 'dropped duplicate message');
@@ -123,7 +132,17 @@ export class ChannelSubscription<T, P extends string> extends BaseSubscription<T
       host.logger.debug({ topic, channel: ch.id, bytes: payload.length, ...correlationOf(env?.id, d.data) }, 'received');
     }
     const meta: MessageMeta<P> = { topic, channel: ch.id, params, qos: packet.qos as QoS, retain: packet.retain };
-    this.queue.push(d.data, env, meta);
+    this.queue.push(d.data, env, meta, payload.length, hold);
+  }
+
+  /** Data within the depth limit cannot overflow the dedupe key's recursion; anything else is logged, not thrown. */
+  #isDuplicate(topic: string, env: Envelope<T>): boolean {
+    try {
+      return this.#deduper!.isDuplicate(env);
+    } catch (err) {
+      this.host.logger.error({ topic, channel: this.#channel.id, err: serializeError(err) }, 'dedupe failed: message handled without it');
+      return false;
+    }
   }
 
   protected invoke(data: T, env: Envelope<T> | null, meta: MessageMeta<P>): unknown {
@@ -144,14 +163,14 @@ export class RawSubscription extends BaseSubscription<Buffer, RawMeta, undefined
     filter: string,
     host: SubscriptionHost,
     readonly handler: RawHandler,
-    concurrency: number,
+    limits: QueueLimits,
   ) {
-    super(filter, host, concurrency);
+    super(filter, host, limits, null);
   }
 
-  deliver(topic: string, payload: Buffer, packet: IPublishPacket): void {
+  deliver(topic: string, payload: Buffer, packet: IPublishPacket, hold: HoldAck): void {
     if (levelEnabled(this.host.logger, 'debug')) this.host.logger.debug({ topic, bytes: payload.length }, 'received (raw)');
-    this.queue.push(payload, { topic, qos: packet.qos as QoS, retain: packet.retain }, undefined);
+    this.queue.push(payload, { topic, qos: packet.qos as QoS, retain: packet.retain }, undefined, payload.length, hold);
   }
 
   protected invoke(payload: Buffer, meta: RawMeta): unknown {

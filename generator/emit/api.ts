@@ -269,7 +269,9 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
           'console.log(reply.data);',
         ],
         signature: `export function ${n.request}(client: BusClient, ${pArg}data: ${T(c)}, options?: TypedRequestOptions): Promise<Reply<${T(reply)}>>`,
-        body: `return request(client, ${n.descriptor}, ${rn.descriptor}, data, { timeoutMs: options?.timeoutMs ?? 30_000, signal: options?.signal${extra.length ? `, ${extra.join(', ')}` : ''} });`,
+        body: extra.length
+          ? `return request(client, ${n.descriptor}, ${rn.descriptor}, data, { ...options, ${extra.join(', ')} });`
+          : `return request(client, ${n.descriptor}, ${rn.descriptor}, data, options);`,
       });
     }
 
@@ -322,7 +324,10 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
 
   const descriptorImports = ir.channels.map((c) => channelNames(c.id).descriptor).sort();
   const runtimeValues = [...(needClear ? ['clearRetained'] : []), ...(needStream ? ['openStream'] : []), ...(needRequest ? ['request'] : [])];
-  const runtimeTypes = ['BusClient', 'InvalidMessage', 'MessageHandler', ...(needRequest ? ['Reply'] : []), ...(needStream ? ['ReplyStream'] : []), 'Subscription'];
+  const runtimeTypes = [
+    'BusClient', 'MessageHandler', ...(needRequest ? ['Reply'] : []), ...(needStream ? ['ReplyStream'] : []), 'Subscription',
+    'TypedPublishOptions', ...(needRequest ? ['TypedRequestOptions'] : []), ...(needStream ? ['TypedStreamOptions'] : []), 'TypedSubscribeOptions',
+  ];
   const content = await render('api', {
     header: tsHeader(ir).trimEnd(),
     runtimeImports: [...runtimeValues, ...runtimeTypes.map((t) => `type ${t}`)].join(', '),

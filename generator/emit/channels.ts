@@ -52,6 +52,19 @@ export function channelView(c: ChannelIR) {
   };
 }
 
+/** `{ channel, clientIdParameter, fields, timestampFormat }` of the channel with this x-lifecycle role, or 'null'. */
+function lifecycleLit(ir: ContractIR, role: 'health' | 'heartbeat'): string {
+  const c = ir.channels.find((x) => x.lifecycle?.role === role);
+  if (!c || !c.lifecycle) return 'null';
+  const l = c.lifecycle;
+  const fields = (['ok', 'event', 'timestamp', 'id'] as const).filter((k) => l.fields[k] !== undefined).map((k) => `${k}: ${lit(l.fields[k]!)}`);
+  const parts = [`channel: ${channelNames(c.id).descriptor}`];
+  if (l.clientIdParameter !== undefined) parts.push(`clientIdParameter: ${lit(l.clientIdParameter)}`);
+  parts.push(`fields: { ${fields.join(', ')} }`);
+  if (l.timestampFormat !== undefined) parts.push(`timestampFormat: ${lit(l.timestampFormat)}`);
+  return `{ ${parts.join(', ')} }`;
+}
+
 export async function emitChannels(ir: ContractIR): Promise<GeneratedFile> {
   const channels = ir.channels.map(channelView);
   const typeNames = [...new Set(ir.channels.map((c) => c.dataTypeName))].sort();
@@ -67,6 +80,8 @@ export async function emitChannels(ir: ContractIR): Promise<GeneratedFile> {
     validatorImports,
     channels,
     titleDoc: doc(`${ir.info.title} ${ir.info.version}`),
+    healthLit: lifecycleLit(ir, 'health'),
+    heartbeatLit: lifecycleLit(ir, 'heartbeat'),
   });
   return { name: 'channels.ts', content: content.replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n') };
 }

@@ -39,6 +39,7 @@
  *   persistence?: boolean             default true
  *   port?: number                     fixed plain port (default: a free one, re-picked on EADDRINUSE)
  *   extraConfig?: string[]            more mosquitto.conf lines
+ *   stockLimits?: boolean             Mosquitto's default queue/in-flight limits (else unlimited, as for benchmarks)
  *   kind?: 'auto' | 'mosquitto' | 'aedes'   default 'auto': Mosquitto when installed, else aedes.
  *       When process.env.CI is set, 'auto' means Mosquitto and fails loudly if it cannot start.
  *   startTimeoutMs?: number (10 s), stopGraceMs?: number (5 s)
@@ -62,6 +63,9 @@ export interface BrokerOptions {
   persistence?: boolean;
   port?: number;
   extraConfig?: string[];
+  /** Keep Mosquitto's own queue and in-flight limits (max_queued_messages 1000, max_inflight_messages 20) instead
+   *  of the unlimited ones the benchmarks use: the broker's in-flight window then applies, as on a stock broker. */
+  stockLimits?: boolean;
   kind?: 'auto' | 'mosquitto' | 'aedes';
   startTimeoutMs?: number;
   stopGraceMs?: number;
@@ -317,8 +321,7 @@ class MosquittoBroker implements BrokerHandle {
       'log_type information',
       'log_timestamp true',
       'connection_messages true',
-      'max_queued_messages 1000000',
-      'max_inflight_messages 0',
+      ...(o.stockLimits ? [] : ['max_queued_messages 1000000', 'max_inflight_messages 0']),
       '',
       `listener ${this.port} ${HOST}`,
     ];

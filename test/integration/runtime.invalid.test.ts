@@ -28,7 +28,7 @@ const env = (data: unknown, extra: Record<string, unknown> = {}) =>
 type Case = { name: string; payload: Buffer; reason: InvalidMessage['reason'] };
 const cases: Case[] = [
   { name: 'invalid JSON', payload: Buffer.from('{"id": "x", "type": '), reason: 'json' },
-  { name: 'binary garbage', payload: Buffer.from([0xff, 0xfe, 0x00, 0x9c, 0x80, 0x01, 0x7b]), reason: 'json' },
+  { name: 'binary garbage (not UTF-8)', payload: Buffer.from([0xff, 0xfe, 0x00, 0x9c, 0x80, 0x01, 0x7b]), reason: 'encoding' },
   { name: 'JSON array', payload: Buffer.from('[1,2,3]'), reason: 'not-envelope' },
   { name: 'JSON string', payload: Buffer.from('"hello"'), reason: 'not-envelope' },
   { name: 'JSON null', payload: Buffer.from('null'), reason: 'not-envelope' },

@@ -8,7 +8,8 @@ import {
   movementStatusChannel,
   movementTestChannel,
 } from '../../generated/channels.js';
-import { RequestTimeoutError, ignoredReplies, request } from '../../runtime/request.js';
+import { RequestTimeoutError } from '../../runtime/errors.js';
+import { ignoredReplies, request } from '../../runtime/request.js';
 import { closeTestClients, connectTestClient, startTestBroker, type TestBroker } from '../../testing/index.js';
 
 let broker: TestBroker;

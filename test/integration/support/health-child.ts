@@ -4,7 +4,8 @@
  * prints is the process that holds the MQTT connection).
  *   env: ITEST_URL, ITEST_CLIENT_ID
  */
-import { connect } from '../../../runtime/index.js';
+// The package root's connect(): the TARS contract's health channel is the default.
+import { connect } from '../../../index.js';
 
 const url = process.env.ITEST_URL;
 const clientId = process.env.ITEST_CLIENT_ID;

@@ -1,6 +1,7 @@
 /**
  * SDK client factory for the integration tests: fast reconnect, a capturing logger, and cleanup in afterAll.
  */
+import { lifecycle } from '../../../generated/channels.js';
 import { connect, type BusClient, type ConnectOptions, type StatusEvent } from '../../../runtime/index.js';
 import { captureLogger, type CapturedLogger } from './util.js';
 
@@ -13,7 +14,8 @@ export interface TestClient {
 export class ClientPool {
   private readonly clients = new Set<BusClient>();
 
-  /** connect() with test defaults (reconnect 50-500 ms, health/heartbeat off, capturing logger). */
+  /** connect() with test defaults (reconnect 50-500 ms, health/heartbeat off but on the TARS contract's channels
+   *  when turned on, capturing logger). */
   async connect(opts: ConnectOptions): Promise<TestClient> {
     const logger = (opts.logger as CapturedLogger | undefined) ?? captureLogger();
     const client = await connect({
@@ -22,6 +24,8 @@ export class ClientPool {
       enableHealth: false,
       enableHeartbeat: false,
       connectTimeoutMs: 10_000,
+      health: lifecycle.health,
+      heartbeat: lifecycle.heartbeat,
       ...opts,
       logger: logger as NonNullable<ConnectOptions['logger']>,
     });

@@ -117,6 +117,7 @@ export class FakeBus implements RequestBus {
     this.subs.push(sub);
     return {
       filter: sub.filter,
+      stats: () => ({ running: 0, queued: 0, queuedBytes: 0, waiting: 0, dropped: 0 }),
       unsubscribe: async () => {
         if (!sub.active) return;
         sub.active = false;

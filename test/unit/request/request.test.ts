@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DuplicateCorrelationError, RequestAbortedError, RequestClosedError, RequestTimeoutError } from '../../../runtime/errors.js';
 import {
-  DuplicateCorrelationError,
-  RequestAbortedError,
-  RequestClosedError,
-  RequestTimeoutError,
   ignoredReplies,
   parseCorrelationLocation,
   prepareRequest,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RequestAbortedError, RequestClosedError, request } from '../../../runtime/request.js';
-import { StreamTimeoutError, openStream, streamReplies } from '../../../runtime/stream.js';
+import { RequestAbortedError, RequestClosedError, StreamTimeoutError } from '../../../runtime/errors.js';
+import { request } from '../../../runtime/request.js';
+import { openStream, streamReplies } from '../../../runtime/stream.js';
 import { FakeBus, llmRequest, llmResponse, llmStream } from './fake-bus.js';
 
 const env = (data: object) => ({ id: 'e1', type: 'llm.stream', ts: 1, source: 'llm', data });

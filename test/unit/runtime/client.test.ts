@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   connect, isTarsError, type BusClient, type ConnectOptions, type InvalidMessage, type StatusEvent,
 } from '../../../runtime/index.js';
+import { lifecycle } from '../../../generated/channels.js';
 import { bareSay, env, status, ttsSay, ttsSayLenient, type Say } from './descriptors.js';
 import { captureLogger, FakeMqtt, fakeFactory } from './fake-mqtt.js';
 
@@ -101,7 +102,7 @@ describe('client - connect', () => {
 
 describe('client - reconnect ordering', () => {
   it('resubscribes before sending what was published while offline', async () => {
-    const { fake, client } = await setup();
+    const { fake, client } = await setup({ offlineQueue: { qos0: true } });
     await client.subscribe(ttsSay, () => {});
     fake.drop();
     const p1 = client.publish(ttsSay, { text: 'offline-1' });
@@ -374,20 +375,100 @@ describe('client - handlers', () => {
     expect(done).toBe(9);
   });
 
-  it('stops reading the socket above the high-water mark and resumes after draining', async () => {
-    const { fake, client } = await setup({ highWaterMark: 4 });
+  /** A subscriber whose handler waits until released; returns the release queue and counters. */
+  async function slowSubscriber(connectOpts: Partial<ConnectOptions>, subOpts: Parameters<BusClient['subscribe']>[2] = {}) {
+    const s = await setup(connectOpts);
     const release: (() => void)[] = [];
-    let handled = 0;
-    await client.subscribe(ttsSay, () => new Promise<void>((r) => release.push(() => { handled++; r(); })));
-    for (let i = 0; i < 10; i++) fake.deliver('tts/say', env({ text: String(i) }));
-    // 1 running + 4 queued reached the mark on message 5: MQTT.js is not called back from then on.
-    expect(fake.acked).toBe(4);
-    while (handled < 10) {
-      release.shift()?.();
-      await tick();
+    const seen: string[] = [];
+    const statuses: StatusEvent[] = [];
+    s.client.on('status', (st) => statuses.push(st));
+    const sub = await s.client.subscribe(ttsSay, (d) => new Promise<void>((r) => release.push(() => { seen.push(d.text); r(); })), subOpts);
+    const drain = async () => {
+      while (release.length > 0) {
+        release.shift()!();
+        await tick();
+      }
+    };
+    return { ...s, release, seen, statuses, sub, drain };
+  }
+
+  it("over maxPending ('wait'): QoS 1 messages wait unacknowledged while MQTT.js reads on, and are acknowledged when admitted", async () => {
+    const { fake, client, statuses, sub, seen, drain, lines } = await slowSubscriber({ maxPending: 4 });
+    for (let i = 0; i < 9; i++) fake.deliver('tts/say', env({ text: String(i) }), 1);
+    // 1 running + 4 queued are acknowledged at once; the other 4 wait, and MQTT.js was never held.
+    expect(fake.acked).toBe(5);
+    expect(fake.deferred).toBe(4);
+    expect(sub.stats()).toMatchObject({ running: 1, queued: 4, waiting: 4, dropped: 0 });
+    expect(statuses.filter((s) => s.type === 'slowConsumer')).toEqual([
+      { type: 'slowConsumer', filter: 'tts/say', channel: 'ttsSay', policy: 'wait', queued: 4, queuedBytes: expect.any(Number) },
+    ]);
+    await drain();
+    expect(seen).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8']);
+    expect(fake.acked).toBe(9);
+    expect(fake.lateAcks).toEqual([6, 7, 8, 9]);
+    expect(client.stats()).toMatchObject({ slowConsumers: 1, overflowDropped: 0, received: 9 });
+    expect(lines.filter((l) => l.msg === 'slow consumer: subscription over its bound')).toHaveLength(1);
+    expect(lines.filter((l) => l.msg === 'slow consumer caught up')).toHaveLength(1);
+  });
+
+  it("'wait': QoS 1 waits without a count of its own (the broker's window stops it); bytes are bounded, then the newest is dropped", async () => {
+    const { fake, client, sub, seen, drain } = await slowSubscriber({ maxPending: 2, maxPendingBytes: 2_500 });
+    // Messages of ~1.1 KB: 1 running, 2 queued (2.2 KB), 9 waiting (within 4 x 2,500 bytes), 8 dropped.
+    for (let i = 0; i < 20; i++) fake.deliver('tts/say', env({ text: `${i}`.padEnd(1000, 'x') }), 1);
+    expect(sub.stats()).toMatchObject({ running: 1, queued: 2, waiting: 9, dropped: 8 });
+    expect(fake.deferred).toBe(9);
+    expect(fake.acked).toBe(11);
+    await drain();
+    expect(seen).toHaveLength(12);
+    expect(client.stats().overflowDropped).toBe(8);
+    expect(fake.acked).toBe(20);
+  });
+
+  it("'wait': QoS 0 waits at most the bound again, then the newest is dropped", async () => {
+    const { fake, sub, seen, drain } = await slowSubscriber({ maxPending: 2 });
+    for (let i = 0; i < 8; i++) fake.deliver('tts/say', env({ text: String(i) }), 0);
+    expect(sub.stats()).toMatchObject({ running: 1, queued: 2, waiting: 2, dropped: 3 });
+    await drain();
+    expect(seen).toEqual(['0', '1', '2', '3', '4']);
+  });
+
+  it("'drop-newest' and 'drop-oldest' keep the bound without waiting", async () => {
+    for (const [overflow, kept] of [['drop-newest', ['0', '1', '2']], ['drop-oldest', ['0', '4', '5']]] as const) {
+      const { fake, sub, seen, drain } = await slowSubscriber({}, { maxPending: 2, overflow });
+      for (let i = 0; i < 6; i++) fake.deliver('tts/say', env({ text: String(i) }), 1);
+      expect(fake.deferred).toBe(0);
+      expect(fake.acked).toBe(6);
+      expect(sub.stats()).toMatchObject({ running: 1, queued: 2, waiting: 0, dropped: 3 });
+      await drain();
+      expect(seen).toEqual(kept);
     }
-    expect(fake.acked).toBe(10);
-    expect(client.stats().received).toBe(10);
+  });
+
+  it('maxPendingBytes bounds the queued payload bytes', async () => {
+    const big = 'x'.repeat(1000);
+    const { fake, sub } = await slowSubscriber({}, { maxPendingBytes: 2500, overflow: 'drop-newest' });
+    for (let i = 0; i < 6; i++) fake.deliver('tts/say', env({ text: big }), 1);
+    expect(sub.stats()).toMatchObject({ running: 1, queued: 2, dropped: 3 });
+  });
+
+  it("ack 'handled': a QoS 1 message is acknowledged only after its handler settled (thrown or not)", async () => {
+    const { fake, release, drain } = await slowSubscriber({}, { ack: 'handled' });
+    fake.deliver('tts/say', env({ text: 'a' }), 1);
+    fake.deliver('tts/say', env({ text: 'b' }), 1);
+    expect(fake.acked).toBe(0);
+    expect(fake.deferred).toBe(2);
+    release.shift()!();
+    await tick();
+    expect(fake.lateAcks).toEqual([1]);
+    await drain();
+    expect(fake.lateAcks).toEqual([1, 2]);
+  });
+
+  it('QoS 0 messages never touch acknowledgements', async () => {
+    const { fake, sub } = await slowSubscriber({ maxPending: 1 });
+    for (let i = 0; i < 4; i++) fake.deliver('tts/say', env({ text: String(i) }), 0);
+    expect(fake.acked + fake.deferred + fake.lateAcks.length).toBe(0);
+    expect(sub.stats()).toMatchObject({ running: 1, queued: 1, waiting: 1, dropped: 1 });
   });
 
   it('shares one broker subscription per filter and unsubscribes after the last handler', async () => {
@@ -429,7 +510,7 @@ describe('client - handlers', () => {
 
 describe('client - health and heartbeat', () => {
   it('publishes ready on connect, sets an offline Last Will, reconnected after a reconnect, shutdown on close', async () => {
-    const { fake, client } = await setup({ enableHealth: true, sourceName: 'svc' });
+    const { fake, client } = await setup({ enableHealth: true, sourceName: 'svc', health: lifecycle.health });
     const health = () => fake.sent.filter((s) => s.topic === 'system/health/unit').map((s) => ({ ...s, wire: JSON.parse(s.payload) }));
     expect(health()).toHaveLength(1);
     const ready = health()[0]!;
@@ -457,7 +538,7 @@ describe('client - health and heartbeat', () => {
   });
 
   it('sends bare heartbeats at QoS 0 while connected and stops on close', async () => {
-    const { fake, client } = await setup({ enableHeartbeat: true, heartbeatInterval: 0.02 });
+    const { fake, client } = await setup({ enableHeartbeat: true, heartbeatInterval: 0.02, heartbeat: lifecycle.heartbeat });
     await until(() => fake.sent.filter((s) => s.topic === 'system/keepalive/unit').length >= 2);
     const beats = fake.sent.filter((s) => s.topic === 'system/keepalive/unit');
     expect(beats.length).toBeGreaterThanOrEqual(2);
@@ -603,12 +684,16 @@ describe('client - publish hot path', () => {
     expect(client.stats().published).toBe(5);
   });
 
-  it('QoS 0: a socket that closes before draining fails those writes into a retry (sent again after the reconnect)', async () => {
-    const { fake, client } = await setup({ publishRetries: 1 });
+  it.each([
+    ['with offlineQueue.qos0: retried after the reconnect', true],
+    ['without: NotConnectedError (QoS 0 is not queued offline)', false],
+  ])('QoS 0: a socket that closes before draining fails those writes, %s', async (_n, qos0) => {
+    const { fake, client } = await setup({ publishRetries: 1, offlineQueue: { qos0 } });
     const stream = new FakeStream();
     fake.stream = stream;
     stream.writableNeedDrain = true;
     const p = client.publish(bareSay, { text: 'lost' });
+    p.catch(() => undefined);
     await tick();
     stream.writableNeedDrain = false;
     stream.emit('close');
@@ -616,8 +701,13 @@ describe('client - publish hot path', () => {
     await sleep(10);
     fake.stream = new FakeStream();
     fake.connectNow();
-    await expect(p).resolves.toBeUndefined();
-    expect(fake.sent.filter((s) => s.topic === 'bare/say')).toHaveLength(2);
+    if (qos0) {
+      await expect(p).resolves.toBeUndefined();
+      expect(fake.sent.filter((s) => s.topic === 'bare/say')).toHaveLength(2);
+    } else {
+      await expect(p).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+      expect(fake.sent.filter((s) => s.topic === 'bare/say')).toHaveLength(1);
+    }
   });
 
   it('QoS 0 while MQTT.js is not connected goes through MQTT.js with a callback (its queue applies)', async () => {

@@ -20,8 +20,14 @@ export class FakeMqtt extends EventEmitter implements MqttTransport {
   ended = 0;
   /** Wire operations in order: 'sub:<filter>', 'pub:<topic>'. */
   ops: string[] = [];
-  /** Number of inbound packets MQTT.js would consider handled (handleMessage called back). */
+  /** Inbound packets acknowledged: handleMessage called back without an error (MQTT.js then sends the PUBACK), or
+   *  a deferred acknowledgement sent later through `_sendPacket` (see runtime/mqtt-internals.ts). */
   acked = 0;
+  /** Inbound packets whose handleMessage callback got an error: MQTT.js reads on without acknowledging them. */
+  deferred = 0;
+  /** Packet ids of the acknowledgements sent through `_sendPacket`, in order. */
+  lateAcks: number[] = [];
+  #nextInboundId = 1;
   /** When set, publish callbacks get this error (then it is cleared if `once`). */
   failNext: { err: Error; times: number } | undefined;
   /** When true, QoS>0 publishes never get their callback (no PUBACK). */
@@ -79,14 +85,27 @@ export class FakeMqtt extends EventEmitter implements MqttTransport {
     return this;
   }
 
-  /** Feeds one inbound message the way MQTT.js does: 'message', then handleMessage (flow control). */
-  deliver(topic: string, payload: string | Buffer | object, qos: 0 | 1 = 0): void {
+  /** Feeds one inbound message the way MQTT.js 5.16 does: 'message', then handleMessage, whose callback either
+   *  acknowledges (no error) or reads on without acknowledging (an error). Returns the packet id. */
+  deliver(topic: string, payload: string | Buffer | object, qos: 0 | 1 = 0): number {
     const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
-    const packet = { cmd: 'publish', topic, payload: buf, qos, retain: false, dup: false, messageId: 1 } as IPublishPacket;
+    const messageId = this.#nextInboundId++;
+    const packet = { cmd: 'publish', topic, payload: buf, qos, retain: false, dup: false, messageId } as IPublishPacket;
     this.emit('message', topic, buf, packet);
-    this.handleMessage(packet, () => {
-      this.acked++;
+    this.handleMessage(packet, (err) => {
+      if (err) this.deferred++;
+      else if (qos > 0) this.acked++;
     });
+    return messageId;
+  }
+
+  /** MQTT.js's private packet writer, as runtime/mqtt-internals.ts uses it for deferred acknowledgements. */
+  _sendPacket(packet: { cmd: string; messageId: number }, cb?: () => void): void {
+    if (packet.cmd === 'puback' || packet.cmd === 'pubcomp') {
+      this.acked++;
+      this.lateAcks.push(packet.messageId);
+    }
+    cb?.();
   }
 }
 

@@ -1,0 +1,282 @@
+/**
+ * The client's subscriptions: which sinks (handlers) take which topics, and which filters the broker has.
+ *
+ * - One broker subscription per broker filter, shared by every sink on it (several handlers, one SUBSCRIBE; the
+ *   UNSUBSCRIBE after the last). A share group is its own broker filter (`$share/<group>/<filter>`) but routes
+ *   by `<filter>`: the broker delivers the topic itself.
+ * - Offline, a new subscription waits for the reconnect: the resubscribe sends it before any queued publish.
+ *   Its caller's `timeoutMs` and `signal` apply meanwhile; when it gives up, the filter is forgotten (or, if the
+ *   SUBSCRIBE is already out, unsubscribed once the broker answered), so nothing is subscribed behind its back.
+ * - A resumed persistent session delivers its queued messages right after CONNACK, before the caller can
+ *   subscribe: such a message is held (unacknowledged, bounded) for up to `holdMs`, and handed to the first
+ *   subscription that matches it; after that it is acknowledged and dropped, counted.
+ */
+import type { IPublishPacket } from 'mqtt';
+import type { QoS } from './descriptor.js';
+import type { AckTicket } from './dispatch-queue.js';
+import { abortErrorFor, ClosedError, InvalidTopicError, SubscribeFailedError, SubscribeTimeoutError } from './errors.js';
+import { serializeError, type Logger } from './logger.js';
+import { TopicRouter, type HoldAck } from './router.js';
+import type { ChannelSubscription, RawSubscription } from './subscription.js';
+import { compileFilter, matchFilter, type CompiledFilter } from './topic.js';
+import type { ClientStats } from './types.js';
+import type { MqttTransport } from './transport.js';
+
+export type AnySink = ChannelSubscription<unknown, string> | RawSubscription;
+
+export interface RegistryHost {
+  readonly mqtt: MqttTransport;
+  readonly logger: Logger;
+  readonly counters: ClientStats;
+  /** Connected and resubscribed: a new SUBSCRIBE may go out now. */
+  online(): boolean;
+}
+
+export interface HoldLimits {
+  readonly holdMs: number;
+  readonly maxMessages: number;
+  readonly maxBytes: number;
+}
+
+interface BrokerSub {
+  readonly qos: QoS;
+  readonly sinks: Set<AnySink>;
+  /** Settles with the SUBACK (or the refusal). */
+  readonly ready: Promise<void>;
+  /** Set while the SUBSCRIBE waits for a connection (made offline, or its resubscribe failed). */
+  waiting: { resolve: () => void; reject: (e: Error) => void } | undefined;
+}
+
+interface Held {
+  readonly topic: string;
+  readonly payload: Buffer;
+  readonly packet: IPublishPacket;
+  readonly ticket: AckTicket;
+  readonly deadline: number;
+}
+
+/** `$share/<group>/<filter>`, after checking the group name. */
+export function brokerFilter(filter: string, group: string | undefined): string {
+  if (group === undefined) return filter;
+  if (group === '' || /[/+#\u0000]/.test(group)) {
+    throw new InvalidTopicError(filter, 'group', "a share group name is non-empty and has no '/', '+', '#' or NUL");
+  }
+  return `$share/${group}/${filter}`;
+}
+
+export class SubscriptionRegistry {
+  readonly router = new TopicRouter<AnySink>();
+  readonly sinks = new Set<AnySink>();
+  readonly #host: RegistryHost;
+  readonly #filters = new Map<string, BrokerSub>();
+  readonly #hold: HoldLimits;
+  #held: Held[] = [];
+  #heldBytes = 0;
+  #holdTimer: NodeJS.Timeout | undefined;
+
+  constructor(host: RegistryHost, hold: HoldLimits) {
+    this.#host = host;
+    this.#hold = hold;
+  }
+
+  /**
+   * Adds a sink on `filter` (routing) and `broker` (the broker's filter), subscribing at the broker when it is the
+   * first there or needs a higher QoS. Resolves at the SUBACK; on refusal, timeout or abort the sink is removed.
+   */
+  async attach(filter: string, broker: string, sink: AnySink, qos: QoS, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) throw abortErrorFor(`subscribe to ${broker}`, signal);
+    this.sinks.add(sink);
+    this.router.add(filter, sink);
+    let entry = this.#filters.get(broker);
+    if (entry === undefined || qos > entry.qos) {
+      const previous = entry;
+      entry = this.#subscribe(broker, Math.max(qos, previous?.qos ?? 0) as QoS, previous?.sinks ?? new Set());
+      this.#filters.set(broker, entry);
+      // Sinks still waiting on the lower-QoS SUBSCRIBE (never sent) get the outcome of this one.
+      const waiting = previous?.waiting;
+      if (waiting !== undefined) entry.ready.then(waiting.resolve, waiting.reject);
+    }
+    entry.sinks.add(sink);
+    try {
+      await raceDeadline(entry.ready, broker, timeoutMs, signal);
+    } catch (err) {
+      this.detach(filter, broker, sink, true);
+      throw err;
+    }
+    this.#offerHeld(compileFilter(filter), sink);
+  }
+
+  /** Removes a sink; when it was the last on its broker filter, forgets the filter and returns it (for an
+   *  UNSUBSCRIBE), else undefined. `ackDropped`: see DispatchQueue.stop. */
+  detach(filter: string, broker: string, sink: AnySink, ackDropped: boolean): string | undefined {
+    sink.stop(ackDropped);
+    this.sinks.delete(sink);
+    this.router.remove(filter, sink);
+    const entry = this.#filters.get(broker);
+    if (entry === undefined || !entry.sinks.delete(sink) || entry.sinks.size > 0) return undefined;
+    this.#filters.delete(broker);
+    if (entry.waiting !== undefined) {
+      // Never sent: nothing to undo at the broker.
+      entry.waiting = undefined;
+      return undefined;
+    }
+    return broker;
+  }
+
+  /** UNSUBSCRIBE at the broker once its SUBACK is in (unless someone subscribed the filter again meanwhile). */
+  async unsubscribe(broker: string): Promise<void> {
+    if (!this.#host.mqtt.connected || this.#filters.has(broker)) return;
+    try {
+      await this.#host.mqtt.unsubscribeAsync(broker);
+    } catch (err) {
+      this.#host.logger.warn({ filter: broker, err: serializeError(err) }, 'unsubscribe failed');
+    }
+  }
+
+  #subscribe(broker: string, qos: QoS, sinks: Set<AnySink>): BrokerSub {
+    if (this.#host.online()) {
+      const ready = this.#host.mqtt.subscribeAsync(broker, { qos }).then((granted) => checkGrant(broker, granted));
+      const entry: BrokerSub = { qos, sinks, ready, waiting: undefined };
+      // A subscription given up before its SUBACK: undo it once the broker has answered.
+      ready.then(
+        () => {
+          if (this.#filters.get(broker) !== entry) void this.unsubscribe(broker);
+        },
+        () => undefined,
+      );
+      return entry;
+    }
+    let waiting!: NonNullable<BrokerSub['waiting']>;
+    const ready = new Promise<void>((resolve, reject) => (waiting = { resolve, reject }));
+    ready.catch(() => undefined);
+    return { qos, sinks, ready, waiting };
+  }
+
+  /**
+   * After a reconnect, before anything queued is published: SUBSCRIBE again (a resumed session keeps what the
+   * broker had, so then only the filters made while away). Failures are logged and retried at the next connect.
+   */
+  async resubscribe(sessionPresent: boolean): Promise<void> {
+    const m = this.#host.mqtt;
+    const work: Promise<void>[] = [];
+    for (const [broker, entry] of this.#filters) {
+      if (sessionPresent && entry.waiting === undefined) continue;
+      const waiting = entry.waiting;
+      entry.waiting = undefined;
+      work.push(
+        m.subscribeAsync(broker, { qos: entry.qos }).then(
+          (granted) => {
+            try {
+              checkGrant(broker, granted);
+              waiting?.resolve();
+            } catch (err) {
+              waiting?.reject(err as Error);
+            }
+            // Given up while the SUBSCRIBE was out: undo it.
+            if (this.#filters.get(broker) !== entry) void this.unsubscribe(broker);
+          },
+          (err: unknown) => {
+            this.#host.logger.warn({ filter: broker, err: serializeError(err) }, 'resubscribe failed');
+            if (waiting) entry.waiting = waiting; // retried on the next connect
+          },
+        ),
+      );
+    }
+    await Promise.all(work);
+  }
+
+  /** close(): subscriptions still waiting for a connection never get one. */
+  failWaiting(): void {
+    for (const entry of this.#filters.values()) {
+      entry.waiting?.reject(new ClosedError('client closed before the subscription was made'));
+      entry.waiting = undefined;
+    }
+  }
+
+  // ----- a resumed session's messages that arrive before their subscribe() ----------------------------------
+
+  /** Holds an unrouted QoS 1/2 message of a persistent session; false when the hold is full (ack and drop it). */
+  hold(topic: string, payload: Buffer, packet: IPublishPacket, ticket: AckTicket): boolean {
+    const h = this.#hold;
+    if (this.#held.length >= h.maxMessages || this.#heldBytes + payload.length > h.maxBytes) return false;
+    this.#held.push({ topic, payload, packet, ticket, deadline: Date.now() + h.holdMs });
+    this.#heldBytes += payload.length;
+    if (this.#holdTimer === undefined) this.#armHold();
+    return true;
+  }
+
+  /** The connection that held them is gone: their acknowledgements are void, the broker sends them again. */
+  forgetHeld(): void {
+    this.#held = [];
+    this.#heldBytes = 0;
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
+  }
+
+  /** A new subscription takes the held messages it matches, in arrival order. */
+  #offerHeld(compiled: CompiledFilter, sink: AnySink): void {
+    if (this.#held.length === 0) return;
+    const keep: Held[] = [];
+    for (const h of this.#held) {
+      if (!matchFilter(compiled, h.topic)) {
+        keep.push(h);
+        continue;
+      }
+      this.#heldBytes -= h.payload.length;
+      const ticket = h.ticket;
+      const hold: HoldAck = () => ticket.retain();
+      try {
+        sink.deliver(h.topic, h.payload, h.packet, hold);
+      } finally {
+        ticket.release();
+      }
+    }
+    this.#held = keep;
+  }
+
+  #armHold(): void {
+    const first = this.#held[0];
+    if (first === undefined) return;
+    this.#holdTimer = setTimeout(this.#expireHeld, Math.max(0, first.deadline - Date.now()));
+    this.#holdTimer.unref();
+  }
+
+  readonly #expireHeld = (): void => {
+    this.#holdTimer = undefined;
+    const now = Date.now();
+    let n = 0;
+    while (n < this.#held.length && this.#held[n]!.deadline <= now) n++;
+    const expired = this.#held.slice(0, n);
+    this.#held = this.#held.slice(n);
+    for (const h of expired) {
+      this.#heldBytes -= h.payload.length;
+      this.#host.counters.dropped++;
+      this.#host.logger.warn({ topic: h.topic, holdMs: this.#hold.holdMs }, 'no subscription took a queued session message: acknowledged and dropped');
+      h.ticket.release();
+    }
+    this.#armHold();
+  };
+}
+
+function checkGrant(broker: string, granted: readonly { qos: number }[]): void {
+  const refused = granted.find((g) => g.qos >= 128);
+  if (refused !== undefined) throw new SubscribeFailedError(broker, refused.qos);
+}
+
+/** Waits for `p`, or rejects at the deadline or on abort (the operation itself is the caller's to undo). */
+function raceDeadline(p: Promise<void>, what: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  if (timeoutMs <= 0 && signal === undefined) return p;
+  return new Promise<void>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => done(abortErrorFor(`subscribe to ${what}`, signal!));
+    function done(err: Error | undefined): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve();
+    }
+    if (timeoutMs > 0) timer = setTimeout(() => done(new SubscribeTimeoutError(what, timeoutMs)), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    p.then(() => done(undefined), (err: Error) => done(err));
+  });
+}
