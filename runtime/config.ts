@@ -157,7 +157,7 @@ export function validateConfig(c: ClientConfig, names: Names = OPTION_NAMES): Cl
 
 function checkTopicLevel(name: string, value: string): void {
   if (typeof value !== 'string' || value === '') throw new ConfigError(name, 'must be a non-empty string');
-  // The client id becomes one level of system/health/{client_id}.
+  // The client id may become one topic level (a lifecycle channel's address parameter).
   if (/[/+#\u0000]/.test(value)) throw new ConfigError(name, "must not contain '/', '+', '#' or NUL", value);
 }
 
