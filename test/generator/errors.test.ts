@@ -166,6 +166,27 @@ describe('errors - documents the generator rejects', () => {
     });
   });
 
+  describe('x-lifecycle (health and heartbeat channels)', () => {
+    const X = '#/channels/vehicleHeartbeat/x-lifecycle';
+    it.each([
+      ['an unknown role', () => edit(fleet, 'role: heartbeat', 'role: pulse'), "x-lifecycle role must be 'health' or 'heartbeat' (got \"pulse\")", `${X}/role`],
+      ['a field the runtime does not write', () => edit(fleet, 'fields: { ok: /ok }', 'fields: { ok: /ok, mood: /mood }'), 'x-lifecycle field "mood" is not one the runtime writes (ok, event, timestamp, id)', `${X}/fields/mood`],
+      ['a field that is not a JSON pointer', () => edit(fleet, 'fields: { ok: /ok }', 'fields: { ok: ok }'), "x-lifecycle field \"ok\" must be a JSON pointer into the payload model, like '/ok'", `${X}/fields/ok`],
+      ['a field naming no property of the model', () => edit(fleet, 'fields: { ok: /ok }', 'fields: { ok: /ok, timestamp: /ts }'), 'x-lifecycle field timestamp "/ts" does not name a property of Heartbeat', `${X}/fields/timestamp`],
+      ['a client id parameter the address lacks', () => edit(fleet, 'clientIdParameter: vehicle_id', 'clientIdParameter: client_id'), 'x-lifecycle clientIdParameter "client_id" is not a parameter of fleet/heartbeat/{vehicle_id}', `${X}/clientIdParameter`],
+      ['an unknown timestamp format', () => edit(fleet, 'fields: { ok: /ok }', 'fields: { ok: /ok }\n      timestampFormat: rfc822'), 'x-lifecycle timestampFormat must be unix-seconds, unix-ms or iso-8601 (got "rfc822")', `${X}/timestampFormat`],
+    ])('%s', async (_, doc, message, pointer) => {
+      const ds = await diagnosticsOf(doc());
+      expect(ds).toContainEqual(expect.objectContaining({ message, pointer }));
+    });
+
+    it('is read into the IR', async () => {
+      const ir = await loadContractFromString(fleet, 'fleet.yaml');
+      expect(ir.channels.find((c) => c.id === 'vehicleHeartbeat')!.lifecycle).toEqual({ role: 'heartbeat', clientIdParameter: 'vehicle_id', fields: { ok: '/ok' } });
+      expect(ir.channels.find((c) => c.id === 'fleetAlert')!.lifecycle).toBeNull();
+    });
+  });
+
   it('two request channels giving the same request function name', async () => {
     let doc = edit(fleet, '  fleetAlert:\n', '  route:\n');
     doc = edit(

@@ -53,6 +53,38 @@ describe('client - connect', () => {
     expect(fake.options.reconnectPeriod).toBe(500);
   });
 
+  it('MQTT 3.1.1 by default; MQTT 5 with session expiry (persistent sessions) and receive maximum in CONNECT', async () => {
+    const v4 = await setup({ clean: false });
+    expect(v4.fake.options.protocolVersion).toBe(4);
+    expect(v4.fake.options.properties).toBeUndefined();
+    const v5 = await setup({ protocolVersion: 5, clean: false, receiveMaximum: 50 });
+    expect(v5.fake.options).toMatchObject({ protocolVersion: 5, properties: { sessionExpiryInterval: 86_400, receiveMaximum: 50 } });
+    const v5clean = await setup({ protocolVersion: 5, sessionExpirySeconds: 60 });
+    expect(v5clean.fake.options.properties).toEqual({ sessionExpiryInterval: 60 });
+    await expect(setup({ receiveMaximum: 10 })).rejects.toMatchObject({ code: 'CONFIG_INVALID', variable: 'receiveMaximum' });
+  });
+
+  it('a share group subscribes $share/<group>/<filter> and routes by the filter; bad group names are refused', async () => {
+    const { fake, client } = await setup();
+    const got: string[] = [];
+    const sub = await client.subscribe(ttsSay, (d) => void got.push(d.text), { group: 'workers' });
+    expect(sub.filter).toBe('$share/workers/tts/say');
+    expect(fake.subscribed).toEqual(['$share/workers/tts/say']);
+    fake.deliver('tts/say', env({ text: 'shared' }), 1);
+    expect(got).toEqual(['shared']);
+    for (const bad of ['', 'a/b', '+', '#']) {
+      await expect(client.subscribe(ttsSay, () => {}, { group: bad })).rejects.toMatchObject({ code: 'INVALID_TOPIC' });
+    }
+    await sub.unsubscribe();
+    expect(fake.unsubscribed).toEqual(['$share/workers/tts/say']);
+  });
+
+  it('enableHealth without a health channel, or with one whose model refuses what the runtime writes, fails connect()', async () => {
+    await expect(setup({ enableHealth: true })).rejects.toMatchObject({ code: 'CONFIG_INVALID', variable: 'enableHealth' });
+    const health = { channel: ttsSay, fields: { ok: '/ok' } } as unknown as NonNullable<ConnectOptions['health']>;
+    await expect(setup({ enableHealth: true, health })).rejects.toThrow(/the ready message the runtime builds is invalid: \/text/);
+  });
+
   it('rejects with ConnectTimeoutError when the broker never answers', async () => {
     const fake = new FakeMqtt();
     const t0 = Date.now();

@@ -66,6 +66,16 @@ describe('config - configFromEnv defaults', () => {
       expect(configFromEnv({ ...base, MQTT_ENABLE_HEALTH: raw }).enableHealth).toBe(want);
     });
 
+  it('MQTT_PROTOCOL_VERSION: 4 by default; 4, 3.1.1, 311, 5, 5.0; anything else names the variable', () => {
+    expect(configFromEnv(base).protocolVersion).toBe(4);
+    for (const [raw, v] of [['4', 4], ['3.1.1', 4], ['311', 4], ['5', 5], ['5.0', 5]] as const) {
+      expect(configFromEnv({ ...base, MQTT_PROTOCOL_VERSION: raw }).protocolVersion).toBe(v);
+    }
+    const e = configError({ ...base, MQTT_PROTOCOL_VERSION: '3' });
+    expect(e.variable).toBe('MQTT_PROTOCOL_VERSION');
+    expect(e.message).toMatch(/must be 4 or '3.1.1'/);
+  });
+
   it('treats empty variables as unset', () => {
     const c = configFromEnv({ ...base, MQTT_KEEPALIVE: '', MQTT_ENABLE_HEALTH: ' ', MQTT_CLIENT_ID: 'x' });
     expect(c.keepalive).toBe(60);
