@@ -29,6 +29,14 @@ interface FieldRow {
   constraints: string;
 }
 
+/** What the runtime sends on an x-lifecycle channel, for the catalogue. */
+function lifecycleDoc(l: NonNullable<ChannelIR['lifecycle']>): string {
+  const events = l.role === 'health' ? '`ready`, `reconnected`, `shutdown`, and the Last Will `offline`' : '`heartbeat`, every heartbeat interval';
+  const fields = Object.entries(l.fields).map(([k, p]) => `${k} → \`${p}\``).join(', ');
+  const who = l.clientIdParameter ? ` on its client id (\`{${l.clientIdParameter}}\`)` : '';
+  return `${l.role} channel (\`x-lifecycle\`): a client with ${l.role} enabled publishes ${events}${who}; fields ${fields}.`;
+}
+
 class SchemaWalker {
   constructor(private readonly schemas: Record<string, JsonSchema>) {}
 
@@ -223,6 +231,7 @@ export async function emitTopics(ir: ContractIR): Promise<GeneratedFile> {
       reply: c.reply ? link(c.reply) : '',
       requestOf: requests.join(', '),
       correlation: c.correlation?.location ?? '',
+      lifecycle: c.lifecycle ? lifecycleDoc(c.lifecycle) : '',
       parameters: c.parameters.map((p) => ({
         name: cell(p.name),
         description: cell(p.description ?? ''),
