@@ -7,7 +7,9 @@
  * callback); a held one gets `deferAck` (MQTT.js goes on with the next packet, no PUBACK), and its PUBACK/PUBCOMP
  * is sent when the last holder releases its ticket. A ticket belongs to one connection: after a reconnect its
  * acknowledgement would name a packet id of a connection that is gone, so it is not sent (a persistent session
- * gets the message again, and dedupe recognises it).
+ * gets the message again). The connection number changes when the socket closes, not at the next 'connect' event:
+ * MQTT.js emits 'connect' only after replaying its own unacknowledged publishes, and the broker's redeliveries
+ * arrive before that, on the new connection.
  *
  * Messages the client does not route (it is closing) are never acknowledged: a persistent session gets them again.
  */
@@ -43,16 +45,13 @@ export class InboundAcks {
   /** The packet being routed between 'message' and handleMessage, and its ticket once someone holds it. */
   #packet: IPublishPacket | undefined;
   #ticket: Ticket | undefined;
-  /** Deferred acknowledgements sent later, and those dropped because their connection was gone. */
-  sent = 0;
-  stale = 0;
 
   constructor(mqtt: MqttTransport) {
     this.#mqtt = mqtt;
   }
 
-  /** A new connection: tickets of the previous one are void. */
-  connected(): void {
+  /** The connection closed: its tickets are void. */
+  disconnected(): void {
     this.#connection++;
   }
 
@@ -93,11 +92,7 @@ export class InboundAcks {
   };
 
   send(t: Ticket): void {
-    if (t.connection !== this.#connection || !this.#mqtt.connected) {
-      this.stale++;
-      return;
-    }
-    this.sent++;
-    sendAck(this.#mqtt, t.packet);
+    // MQTT.js would queue a PUBACK written while disconnected and send it on the next connection.
+    if (t.connection === this.#connection && this.#mqtt.connected) sendAck(this.#mqtt, t.packet);
   }
 }

@@ -25,7 +25,7 @@ import type { DecodeLimits } from './inbound.js';
 import { checkLifecycleChannel, lastWill, lifecycleData, lifecycleParams, type LifecycleEvent } from './lifecycle.js';
 import { correlationOf, createJsonLogger, levelEnabled, serializeError, type Logger } from './logger.js';
 import {
-  ackPolicy, DEFAULT_ACK, DEFAULT_DEDUPE_TTL_WHEN_FORCED, number, overflowPolicy, resolveConfig, resolveLimits, WAITING_BYTES_FACTOR, type ClientLimits,
+  ackPolicy, DEFAULT_ACK, DEFAULT_DEDUPE_TTL_WHEN_FORCED, ms, number, overflowPolicy, resolveConfig, resolveLimits, WAITING_BYTES_FACTOR, type ClientLimits,
 } from './options.js';
 import { dataJson, EnvelopeWriter } from './outbound.js';
 import { Outbox } from './outbox.js';
@@ -113,7 +113,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
       { retries: limits.publishRetries, retryDelayMs: limits.publishRetryDelayMs, timeoutMs: limits.publishTimeoutMs, offline: limits.offline },
     );
     this.#subs = new SubscriptionRegistry(
-      { mqtt: m, logger: this.logger, counters: this.counters, online: () => this.#outbox.online },
+      { mqtt: m, logger: this.logger, counters: this.counters, onError: (error) => this.#status.emit({ type: 'error', error }) },
       { holdMs: limits.sessionHoldMs, maxMessages: limits.maxPending, maxBytes: limits.maxPendingBytes },
     );
   }
@@ -127,7 +127,6 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   }
 
   #up(reconnect: boolean, sessionPresent: boolean): void {
-    this.#acks.connected();
     this.counters.reconnects = this.#conn.reconnects;
     const generation = ++this.#generation;
     if (!reconnect) {
@@ -142,8 +141,16 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   }
 
   #down(): void {
+    this.#acks.disconnected();
     this.#outbox.goOffline();
     this.#subs.forgetHeld();
+    // A persistent session gets its unacknowledged messages again: drop the copies not started yet, so each is
+    // handled once (from the redelivery) and a crash meanwhile loses nothing.
+    if (!this.#limits.clean) {
+      let dropped = 0;
+      for (const s of this.#subs.sinks) dropped += s.dropUnacknowledged();
+      if (dropped > 0) this.logger.info({ dropped }, 'connection lost: unacknowledged messages left to the broker to send again');
+    }
   }
 
   get connected(): boolean {
@@ -313,7 +320,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
       deduper,
       onInvalid: options?.onInvalid,
     }) as unknown as AnySink;
-    await this.#subs.attach(filter, broker, sink, channel.qos, number('timeoutMs', options?.timeoutMs, 0), options?.signal);
+    await this.#subs.attach(filter, broker, sink, channel.qos, ms('timeoutMs', options?.timeoutMs, 0), options?.signal);
     this.logger.debug({ filter: broker, channel: channel.id, qos: channel.qos }, 'subscribed');
     return this.#handle(filter, broker, sink);
   }
@@ -323,7 +330,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
     compileFilter(filter);
     const broker = brokerFilter(filter, options.group);
     const sink = new RawSubscription(broker, this, handler, this.#queueLimits(options));
-    await this.#subs.attach(filter, broker, sink, options.qos, number('timeoutMs', options.timeoutMs, 0), options.signal);
+    await this.#subs.attach(filter, broker, sink, options.qos, ms('timeoutMs', options.timeoutMs, 0), options.signal);
     return this.#handle(filter, broker, sink);
   }
 

@@ -24,6 +24,7 @@
  * first message over the bound until the queue is empty of waiting messages and back to half the bound) is
  * reported once at its start and once at its end.
  */
+import { Fifo } from './fifo.js';
 
 export type OverflowPolicy = 'wait' | 'drop-oldest' | 'drop-newest';
 export type AckPolicy = 'received' | 'handled';
@@ -94,10 +95,8 @@ export class DispatchQueue<A, B, C> {
   readonly #limits: QueueLimits;
   readonly #ackOnReceipt: boolean;
   readonly #hooks: QueueHooks<A, B, C>;
-  /** FIFO: [#head, #admitEnd) queued, [#admitEnd, #jobs.length) waiting. */
-  #jobs: (Job<A, B, C> | undefined)[] = [];
-  #head = 0;
-  #admitEnd = 0;
+  readonly #queued = new Fifo<Job<A, B, C>>();
+  readonly #waiting = new Fifo<Job<A, B, C>>();
   #queuedBytes = 0;
   #waitingBytes = 0;
   #active = 0;
@@ -123,17 +122,11 @@ export class DispatchQueue<A, B, C> {
 
   /** Queued and waiting messages (not started). */
   get size(): number {
-    return this.#jobs.length - this.#head;
+    return this.#queued.length + this.#waiting.length;
   }
 
   stats(): QueueStats {
-    return {
-      running: this.#active,
-      queued: this.#admitEnd - this.#head,
-      queuedBytes: this.#queuedBytes,
-      waiting: this.#jobs.length - this.#admitEnd,
-      dropped: this.#dropped,
-    };
+    return { running: this.#active, queued: this.#queued.length, queuedBytes: this.#queuedBytes, waiting: this.#waiting.length, dropped: this.#dropped };
   }
 
   /**
@@ -144,14 +137,14 @@ export class DispatchQueue<A, B, C> {
     if (this.#stopped) return;
     const lim = this.#limits;
     const handled = !this.#ackOnReceipt;
-    if (this.#active < lim.concurrency && this.#jobs.length === this.#head) {
-      this.#run(a, b, c, handled ? hold() : null);
+    const queued = this.#queued.length;
+    const waiting = this.#waiting.length;
+    if (this.#active < lim.concurrency && queued === 0 && waiting === 0) {
+      this.#run({ a, b, c, bytes, ticket: handled ? hold() : null });
       return;
     }
-    const queued = this.#admitEnd - this.#head;
-    const waiting = this.#jobs.length - this.#admitEnd;
-    if (waiting === 0 && (queued === 0 || (queued < lim.maxMessages && this.#queuedBytes + bytes <= lim.maxBytes))) {
-      this.#enqueue(a, b, c, bytes, handled ? hold() : null);
+    if (waiting === 0 && this.#fits(bytes)) {
+      this.#enqueue({ a, b, c, bytes, ticket: handled ? hold() : null });
       return;
     }
     const episode = this.#beginEpisode();
@@ -160,36 +153,40 @@ export class DispatchQueue<A, B, C> {
         const ticket = hold();
         const room = ticket !== null ? waiting < MAX_PACKET_IDS : waiting < lim.maxMessages;
         if (waiting === 0 || (room && this.#waitingBytes + bytes <= lim.maxWaitingBytes)) {
-          this.#jobs.push({ a, b, c, bytes, ticket });
+          this.#waiting.push({ a, b, c, bytes, ticket });
           this.#waitingBytes += bytes;
           episode.waited++;
           return;
         }
-        this.#drop(a, b, c, ticket);
+        this.#drop({ a, b, c, bytes, ticket });
         return;
       }
       case 'drop-newest':
-        this.#drop(a, b, c, null);
+        this.#drop({ a, b, c, bytes, ticket: null });
         return;
       case 'drop-oldest':
-        // Evict from the head of the queue until the new message fits (there is always room for one).
-        while (this.#admitEnd > this.#head && (this.#admitEnd - this.#head >= lim.maxMessages || this.#queuedBytes + bytes > lim.maxBytes)) {
-          const old = this.#take();
-          this.#drop(old.a, old.b, old.c, old.ticket);
-        }
-        this.#enqueue(a, b, c, bytes, handled ? hold() : null);
+        // Evict the oldest queued messages until the new one fits (there is always room for one).
+        while (this.#queued.length > 0 && !this.#fits(bytes)) this.#drop(this.#take());
+        this.#enqueue({ a, b, c, bytes, ticket: handled ? hold() : null });
         return;
     }
   }
 
-  #enqueue(a: A, b: B, c: C, bytes: number, ticket: AckTicket | null): void {
-    if (this.#head === this.#jobs.length && this.#head > 0) {
-      this.#jobs = [];
-      this.#head = this.#admitEnd = 0;
-    }
-    this.#jobs.push({ a, b, c, bytes, ticket });
-    this.#admitEnd++;
-    this.#queuedBytes += bytes;
+  /** Room in the queue for a message of `bytes` (one message always fits, whatever its size). */
+  #fits(bytes: number): boolean {
+    const n = this.#queued.length;
+    return n === 0 || (n < this.#limits.maxMessages && this.#queuedBytes + bytes <= this.#limits.maxBytes);
+  }
+
+  #enqueue(job: Job<A, B, C>): void {
+    this.#queued.push(job);
+    this.#queuedBytes += job.bytes;
+  }
+
+  #take(): Job<A, B, C> {
+    const job = this.#queued.shift()!;
+    this.#queuedBytes -= job.bytes;
+    return job;
   }
 
   /**
@@ -200,14 +197,30 @@ export class DispatchQueue<A, B, C> {
   stop(ackDropped: boolean): number {
     if (this.#stopped) return 0;
     this.#stopped = true;
-    const dropped = this.size;
-    for (let i = this.#head; i < this.#jobs.length; i++) if (ackDropped) this.#jobs[i]!.ticket?.release();
-    this.#jobs = [];
-    this.#head = this.#admitEnd = 0;
+    const jobs = [...this.#queued.drain(), ...this.#waiting.drain()];
+    if (ackDropped) for (const job of jobs) job.ticket?.release();
     this.#queuedBytes = this.#waitingBytes = 0;
-    this.#episode = null;
-    if (this.#active === 0) this.#notifyIdle();
-    return dropped;
+    if (this.#episode !== null) {
+      const episode = this.#episode;
+      this.#episode = null;
+      this.#hooks.onOverflowEnd(this.#state(episode));
+    }
+    this.#notifyIfIdle();
+    return jobs.length;
+  }
+
+  /**
+   * The connection that delivered the messages still holding an acknowledgement is gone, and the broker will send
+   * them again (a persistent session): drop the ones not started, so they are handled once, from the redelivery.
+   * Returns how many were dropped.
+   */
+  dropUnacknowledged(): number {
+    const unacked = (job: Job<A, B, C>): boolean => job.ticket !== null;
+    const fromQueue = this.#queued.removeWhere(unacked);
+    const fromWaiting = this.#waiting.removeWhere(unacked);
+    for (const job of fromQueue) this.#queuedBytes -= job.bytes;
+    for (const job of fromWaiting) this.#waitingBytes -= job.bytes;
+    return fromQueue.length + fromWaiting.length;
   }
 
   /** Resolves when no handler is running (queued ones count only if not stopped). */
@@ -216,37 +229,54 @@ export class DispatchQueue<A, B, C> {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Runs a handler; its ticket (ack 'handled' only) is released when the handler settles. */
-  #run(a: A, b: B, c: C, ticket: AckTicket | null): void {
+  /** Runs a handler; its ticket (ack 'handled' only) is released when the handler settles. A synchronous handler
+   *  is finished (slot freed) when this returns. Nothing the handler returns or throws escapes. */
+  #run(job: Job<A, B, C>): void {
+    const { a, b, c, ticket } = job;
     this.#active++;
     let result: unknown;
     try {
       result = this.#fn(a, b, c);
     } catch (err) {
+      this.#settled(ticket, err, a, b, c);
       this.#active--;
-      ticket?.release();
-      this.#hooks.onError(err, a, b, c);
+      this.#notifyIfIdle();
       return;
     }
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      const t = ticket;
-      (result as PromiseLike<unknown>).then(
-        t === null
-          ? this.#done
-          : () => {
-              t.release();
-              this.#finish();
-            },
-        (err: unknown) => {
-          t?.release();
-          this.#hooks.onError(err, a, b, c);
-          this.#finish();
-        },
-      );
-      return;
+      try {
+        (result as PromiseLike<unknown>).then(
+          ticket === null
+            ? this.#done
+            : () => {
+                ticket.release();
+                this.#finish();
+              },
+          (err: unknown) => {
+            this.#settled(ticket, err, a, b, c);
+            this.#finish();
+          },
+        );
+        return;
+      } catch (err) {
+        // A thenable whose then() throws: count it as the handler's failure.
+        this.#settled(ticket, err, a, b, c);
+      }
+    } else {
+      ticket?.release();
     }
     this.#active--;
+    this.#notifyIfIdle();
+  }
+
+  /** A handler failed: release its ticket, report (a throwing hook is contained). */
+  #settled(ticket: AckTicket | null, err: unknown, a: A, b: B, c: C): void {
     ticket?.release();
+    try {
+      this.#hooks.onError(err, a, b, c);
+    } catch {
+      // the hook's own failure must not wedge the queue
+    }
   }
 
   #finish(): void {
@@ -254,59 +284,37 @@ export class DispatchQueue<A, B, C> {
     this.#pump();
   }
 
-  /** Removes the oldest queued job (the caller knows there is one). */
-  #take(): Job<A, B, C> {
-    const job = this.#jobs[this.#head]!;
-    this.#jobs[this.#head++] = undefined;
-    this.#queuedBytes -= job.bytes;
-    return job;
-  }
-
-  /** Starts queued jobs while slots are free and admits waiting ones while they fit; a loop, so synchronous
+  /** Starts queued jobs while slots are free, admitting waiting ones as room appears; a loop, so synchronous
    *  handlers never recurse. */
   #pump(): void {
     const lim = this.#limits;
     while (!this.#stopped) {
       this.#admit();
-      if (this.#active >= lim.concurrency || this.#admitEnd === this.#head) break;
-      const job = this.#take();
-      if (this.#head > 1024 && this.#head * 2 > this.#jobs.length) {
-        this.#jobs = this.#jobs.slice(this.#head);
-        this.#admitEnd -= this.#head;
-        this.#head = 0;
-      }
-      this.#run(job.a, job.b, job.c, job.ticket);
-    }
-    if (this.#jobs.length === this.#head && this.#head > 0) {
-      this.#jobs = [];
-      this.#head = this.#admitEnd = 0;
+      if (this.#active >= lim.concurrency || this.#queued.length === 0) break;
+      this.#run(this.#take());
     }
     this.#endEpisodeIfCaughtUp();
-    if (this.#active === 0 && this.#jobs.length === this.#head) this.#notifyIdle();
+    this.#notifyIfIdle();
   }
 
   /** Moves waiting jobs into the queue while they fit, releasing their tickets ('received'). */
   #admit(): void {
-    const lim = this.#limits;
-    while (this.#admitEnd < this.#jobs.length) {
-      const queued = this.#admitEnd - this.#head;
-      const job = this.#jobs[this.#admitEnd]!;
-      if (queued > 0 && (queued >= lim.maxMessages || this.#queuedBytes + job.bytes > lim.maxBytes)) return;
-      this.#admitEnd++;
+    for (let job = this.#waiting.peek(); job !== undefined && this.#fits(job.bytes); job = this.#waiting.peek()) {
+      this.#waiting.shift();
       this.#waitingBytes -= job.bytes;
-      this.#queuedBytes += job.bytes;
       if (this.#ackOnReceipt && job.ticket !== null) {
         job.ticket.release();
         job.ticket = null;
       }
+      this.#enqueue(job);
     }
   }
 
-  #drop(a: A, b: B, c: C, ticket: AckTicket | null): void {
-    ticket?.release();
+  #drop(job: Job<A, B, C>): void {
+    job.ticket?.release();
     this.#dropped++;
     if (this.#episode !== null) this.#episode.dropped++;
-    this.#hooks.onDrop(a, b, c);
+    this.#hooks.onDrop(job.a, job.b, job.c);
   }
 
   #beginEpisode(): { dropped: number; waited: number } {
@@ -319,24 +327,18 @@ export class DispatchQueue<A, B, C> {
 
   #endEpisodeIfCaughtUp(): void {
     const episode = this.#episode;
-    if (episode === null || this.#admitEnd < this.#jobs.length) return;
-    if ((this.#admitEnd - this.#head) * 2 > this.#limits.maxMessages || this.#queuedBytes * 2 > this.#limits.maxBytes) return;
+    if (episode === null || this.#waiting.length > 0) return;
+    if (this.#queued.length * 2 > this.#limits.maxMessages || this.#queuedBytes * 2 > this.#limits.maxBytes) return;
     this.#episode = null;
     this.#hooks.onOverflowEnd(this.#state(episode));
   }
 
   #state(episode: { dropped: number; waited: number }): OverflowState {
-    return {
-      queued: this.#admitEnd - this.#head,
-      queuedBytes: this.#queuedBytes,
-      waiting: this.#jobs.length - this.#admitEnd,
-      dropped: episode.dropped,
-      waited: episode.waited,
-    };
+    return { queued: this.#queued.length, queuedBytes: this.#queuedBytes, waiting: this.#waiting.length, dropped: episode.dropped, waited: episode.waited };
   }
 
-  #notifyIdle(): void {
-    if (this.#idleWaiters.length === 0) return;
+  #notifyIfIdle(): void {
+    if (this.#idleWaiters.length === 0 || this.#active !== 0 || (!this.#stopped && this.size > 0)) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const w of waiters) w();

@@ -23,13 +23,14 @@ export type TarsErrorCode =
   | 'ABORT_ERR'
   | 'REQUEST_TIMEOUT'
   | 'STREAM_TIMEOUT'
+  | 'STREAM_OVERFLOW'
   | 'DUPLICATE_CORRELATION'
   | 'CORRELATION';
 
 const CODES: ReadonlySet<string> = new Set<TarsErrorCode>([
   'CONFIG_INVALID', 'VALIDATION_FAILED', 'SERIALIZATION_FAILED', 'PAYLOAD_TOO_LARGE', 'PUBLISH_FAILED', 'NOT_CONNECTED',
   'OFFLINE_QUEUE_FULL', 'CONNECT_TIMEOUT', 'NOT_AUTHORIZED', 'CLOSED', 'INVALID_TOPIC', 'SUBSCRIBE_FAILED',
-  'SUBSCRIBE_TIMEOUT', 'ABORT_ERR', 'REQUEST_TIMEOUT', 'STREAM_TIMEOUT', 'DUPLICATE_CORRELATION', 'CORRELATION',
+  'SUBSCRIBE_TIMEOUT', 'ABORT_ERR', 'REQUEST_TIMEOUT', 'STREAM_TIMEOUT', 'STREAM_OVERFLOW', 'DUPLICATE_CORRELATION', 'CORRELATION',
 ]);
 
 export abstract class TarsError extends Error {
@@ -264,6 +265,18 @@ export class StreamTimeoutError extends TarsError {
     readonly received: number,
   ) {
     super(`no message on ${channel} for ${correlationId} for ${timeoutMs} ms (after ${received} message(s))`);
+  }
+}
+
+/** A reply stream buffered `maxBuffered` messages its consumer did not take: it ends, rather than grow. */
+export class StreamOverflowError extends TarsError {
+  readonly code = 'STREAM_OVERFLOW' as const;
+  constructor(
+    readonly channel: string,
+    readonly correlationId: string,
+    readonly maxBuffered: number,
+  ) {
+    super(`stream of ${channel} for ${correlationId} ended: ${maxBuffered} messages buffered and not read`);
   }
 }
 

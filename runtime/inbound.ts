@@ -16,6 +16,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { ChannelDescriptor, Envelope, FieldError, ValidationResult, Validator } from './descriptor.js';
 import { looksLikeEnvelope } from './envelope.js';
+import { escapeToken } from './json-pointer.js';
 import type { InvalidReason } from './types.js';
 
 export type Decoded<T> =
@@ -145,7 +146,7 @@ function shapeFailure(value: unknown, maxDepth: number): Decoded<never> {
     for (let i = entries.length - 1; i >= 0; i--) {
       const [k, item] = entries[i]!;
       if (typeof item === 'number' && Number.isFinite(item)) continue;
-      stack.push({ v: item, path: `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth: depth + 1 });
+      stack.push({ v: item, path: `${path}/${escapeToken(k)}`, depth: depth + 1 });
     }
   }
   return invalid('number', [{ path: '', rule: 'finite', message: 'number is out of the range of a double' }]);

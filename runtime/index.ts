@@ -41,6 +41,7 @@ export {
   DuplicateCorrelationError,
   CorrelationError,
   StreamTimeoutError,
+  StreamOverflowError,
   isTarsError,
   type TarsErrorCode,
 } from './errors.js';

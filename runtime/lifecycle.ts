@@ -12,6 +12,7 @@ import type { IClientOptions } from 'mqtt';
 import type { AnyChannelDescriptor } from './descriptor.js';
 import { newEnvelopeId } from './envelope.js';
 import { ConfigError } from './errors.js';
+import { parsePointer } from './json-pointer.js';
 import { dataJson, type EnvelopeWriter } from './outbound.js';
 import { buildTopic } from './topic.js';
 import type { LifecycleChannel } from './types.js';
@@ -37,7 +38,7 @@ function timestamp(format: NonNullable<LifecycleChannel['timestampFormat']>, now
 
 function setAt(target: Record<string, unknown>, pointer: string, value: unknown): void {
   if (!pointer.startsWith('/')) throw new ConfigError('lifecycle fields', `'${pointer}' must be a JSON pointer such as '/ok'`);
-  const segments = pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = parsePointer(pointer);
   let cur = target;
   for (let i = 0; i < segments.length - 1; i++) {
     const k = segments[i]!;
@@ -61,7 +62,7 @@ export function lifecycleParams(spec: LifecycleChannel, clientId: string): Recor
 /** Checks once, before connecting, that the channel accepts what the runtime will send on it. */
 export function checkLifecycleChannel(role: 'health' | 'heartbeat', spec: LifecycleChannel, clientId: string): void {
   lifecycleParams(spec, clientId);
-  const events: LifecycleEvent[] = role === 'health' ? ['ready', 'shutdown', 'offline'] : ['heartbeat'];
+  const events: LifecycleEvent[] = role === 'health' ? ['ready', 'reconnected', 'shutdown', 'offline'] : ['heartbeat'];
   for (const event of events) {
     const r = spec.channel.validateData(lifecycleData(spec, event));
     if (!r.ok) {

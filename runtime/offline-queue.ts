@@ -3,6 +3,7 @@
  * arrival order is expiry order: one timer, set for the oldest entry, expires entries from the head (O(1) each);
  * nothing is ever searched or spliced.
  */
+import { Fifo } from './fifo.js';
 
 export interface OfflineQueueLimits {
   readonly maxMessages: number;
@@ -23,8 +24,7 @@ export type Refusal = 'messages' | 'bytes';
 export class OfflineQueue<T> {
   readonly #limits: OfflineQueueLimits;
   readonly #onExpire: (item: T) => void;
-  #entries: (Entry<T> | undefined)[] = [];
-  #head = 0;
+  readonly #entries = new Fifo<Entry<T>>();
   #bytes = 0;
   #timer: NodeJS.Timeout | undefined;
 
@@ -34,7 +34,7 @@ export class OfflineQueue<T> {
   }
 
   get size(): number {
-    return this.#entries.length - this.#head;
+    return this.#entries.length;
   }
 
   get bytes(): number {
@@ -43,7 +43,7 @@ export class OfflineQueue<T> {
 
   /** Appends, or says which bound is full. A single message larger than maxBytes is refused as 'bytes'. */
   push(item: T, bytes: number): Refusal | null {
-    if (this.size >= this.#limits.maxMessages) return 'messages';
+    if (this.#entries.length >= this.#limits.maxMessages) return 'messages';
     if (this.#bytes + bytes > this.#limits.maxBytes) return 'bytes';
     const ms = this.#limits.timeoutMs;
     this.#entries.push({ item, bytes, deadline: ms > 0 ? Date.now() + ms : Infinity });
@@ -54,18 +54,16 @@ export class OfflineQueue<T> {
 
   /** Removes and returns every entry, oldest first. */
   takeAll(): T[] {
-    const out: T[] = [];
-    for (let i = this.#head; i < this.#entries.length; i++) out.push(this.#entries[i]!.item);
-    this.#entries = [];
-    this.#head = 0;
     this.#bytes = 0;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    return out;
+    return this.#entries.drain().map((e) => e.item);
   }
 
   #arm(): void {
-    const first = this.#entries[this.#head];
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const first = this.#entries.peek();
     if (first === undefined) return;
     this.#timer = setTimeout(this.#expire, Math.max(0, first.deadline - Date.now()));
     this.#timer.unref();
@@ -74,22 +72,11 @@ export class OfflineQueue<T> {
   readonly #expire = (): void => {
     this.#timer = undefined;
     const now = Date.now();
-    while (this.#head < this.#entries.length) {
-      const e = this.#entries[this.#head]!;
-      if (e.deadline > now) break;
-      this.#entries[this.#head++] = undefined;
+    for (let e = this.#entries.peek(); e !== undefined && e.deadline <= now; e = this.#entries.peek()) {
+      this.#entries.shift();
       this.#bytes -= e.bytes;
       this.#onExpire(e.item);
     }
-    if (this.#head === this.#entries.length) {
-      this.#entries = [];
-      this.#head = 0;
-    } else {
-      if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
-        this.#entries = this.#entries.slice(this.#head);
-        this.#head = 0;
-      }
-      this.#arm();
-    }
+    this.#arm();
   };
 }

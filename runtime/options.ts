@@ -28,6 +28,8 @@ export const DEFAULT_SESSION_HOLD_MS = 5_000;
 export const DEFAULT_SESSION_EXPIRY_SECONDS = 86_400;
 /** Used by subscribe({ dedupe: true }) when the config has dedupe off. */
 export const DEFAULT_DEDUPE_TTL_WHEN_FORCED = 30;
+/** The longest delay a Node timer takes (a longer one fires at once): the upper bound of every ms option. */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 const CONFIG_KEYS = [
   'clientId', 'sourceName', 'keepalive', 'enableHealth', 'enableHeartbeat', 'heartbeatInterval', 'dedupeTtl',
@@ -95,17 +97,17 @@ export function resolveLimits(o: ConnectOptions, config: ClientConfig): ClientLi
   if (!v5 && o.receiveMaximum !== undefined) throw new ConfigError('receiveMaximum', 'needs protocolVersion 5');
   const expiry = number('sessionExpirySeconds', o.sessionExpirySeconds, clean ? 0 : DEFAULT_SESSION_EXPIRY_SECONDS, { integer: true, max: 0xffff_ffff });
   return {
-    connectTimeoutMs: number('connectTimeoutMs', o.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS),
+    connectTimeoutMs: ms('connectTimeoutMs', o.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS),
     maxPayloadBytes: number('maxPayloadBytes', o.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, { integer: true }),
     maxDepth: number('maxDepth', o.maxDepth, DEFAULT_MAX_DEPTH, { integer: true, min: 1 }),
     publishRetries: number('publishRetries', o.publishRetries, DEFAULT_PUBLISH_RETRIES, { integer: true }),
-    publishRetryDelayMs: number('publishRetryDelayMs', o.publishRetryDelayMs, DEFAULT_PUBLISH_RETRY_DELAY_MS),
-    publishTimeoutMs: number('publishTimeoutMs', o.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS),
-    drainTimeoutMs: number('drainTimeoutMs', o.drainTimeoutMs, DEFAULT_DRAIN_TIMEOUT_MS),
+    publishRetryDelayMs: ms('publishRetryDelayMs', o.publishRetryDelayMs, DEFAULT_PUBLISH_RETRY_DELAY_MS),
+    publishTimeoutMs: ms('publishTimeoutMs', o.publishTimeoutMs, DEFAULT_PUBLISH_TIMEOUT_MS),
+    drainTimeoutMs: ms('drainTimeoutMs', o.drainTimeoutMs, DEFAULT_DRAIN_TIMEOUT_MS),
     maxPending: number('maxPending', o.maxPending, DEFAULT_MAX_PENDING, { integer: true, min: 1 }),
     maxPendingBytes: number('maxPendingBytes', o.maxPendingBytes, DEFAULT_MAX_PENDING_BYTES, { integer: true, min: 1 }),
     overflow: overflowPolicy('overflow', o.overflow ?? DEFAULT_OVERFLOW),
-    sessionHoldMs: number('sessionHoldMs', o.sessionHoldMs, DEFAULT_SESSION_HOLD_MS, { integer: true }),
+    sessionHoldMs: ms('sessionHoldMs', o.sessionHoldMs, DEFAULT_SESSION_HOLD_MS),
     sessionExpirySeconds: v5 ? expiry : undefined,
     receiveMaximum: o.receiveMaximum === undefined ? undefined : number('receiveMaximum', o.receiveMaximum, 0, { integer: true, min: 1, max: 65_535 }),
     offline: {
@@ -127,6 +129,11 @@ export function overflowPolicy(name: string, v: string): OverflowPolicy {
 export function ackPolicy(name: string, v: string): AckPolicy {
   if (v === 'received' || v === 'handled') return v;
   throw new ConfigError(name, "must be 'received' or 'handled'", String(v));
+}
+
+/** A duration in ms: 0..MAX_TIMER_MS. */
+export function ms(name: string, v: number | undefined, dflt: number): number {
+  return number(name, v, dflt, { max: MAX_TIMER_MS });
 }
 
 /** A number option: finite, >= min (default 0), <= max, an integer when asked. */

@@ -5,6 +5,7 @@
  * hold such values in free-form fields; publish() must reject, never throw.
  */
 import { SerializationError } from './errors.js';
+import { escapeToken } from './json-pointer.js';
 
 /** JSON text of `data`, or a SerializationError. `undefined` (no JSON text at all) is refused too. */
 export function dataJson(topic: string, data: unknown): string {
@@ -89,7 +90,7 @@ function locate(root: unknown): { path: string; rule: string } | undefined {
     }
     const key = top.keys[top.index++]!;
     const child = (top.value as Record<string, unknown>)[key];
-    const path = `${top.path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const path = `${top.path}/${escapeToken(key)}`;
     if (typeof child === 'bigint') return { path, rule: 'bigint' };
     if (child === null || typeof child !== 'object') continue;
     if (onPath.has(child)) return { path, rule: 'circular' };

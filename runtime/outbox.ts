@@ -123,6 +123,7 @@ export class Outbox {
   /** Publishes with retries; resolves with `id` at PUBACK (QoS 1) / PUBCOMP (QoS 2) / write (QoS 0). */
   send<R>(topic: string, payload: string | Buffer, bytes: number, qos: QoS, retain: boolean, retries: number, id: R, data: unknown): Promise<R> {
     let wrote = NOT_WRITTEN;
+    // The QoS 0 fast path (as #wire does it, but without allocating a job for the common case).
     if (qos === 0) {
       if (this.#online) {
         wrote = this.#writeQos0(topic, payload, retain);
@@ -175,14 +176,14 @@ export class Outbox {
     }
     const topic = job.topic;
     const state = this.#host.state();
-    if (state === 'closed' || err.message === CLOSING) {
-      job.reject(new ClosedError(`publish to ${topic} aborted: client closed`));
+    if (state === 'closed' || state === 'closing' || err.message === CLOSING) {
+      job.reject(new ClosedError(`publish to ${topic} aborted: client ${state === 'closing' ? 'closing' : 'closed'}`));
       return;
     }
     const attempt = job.attempt;
     const log = this.#host.logger;
     const corr = correlationOf(typeof job.id === 'string' ? job.id : undefined, job.data);
-    if (attempt <= job.retries && state !== 'closing') {
+    if (attempt <= job.retries) {
       log.warn({ topic, attempt, ...corr, err: serializeError(err) }, 'publish failed, retrying');
       setTimeout(() => this.#attempt(job), this.#o.retryDelayMs).unref();
       return;
@@ -320,13 +321,15 @@ export class Outbox {
         return;
       }
       this.#pending.delete(job);
-      // Withdraw the message so a retry cannot duplicate it; when its id is unknown MQTT.js still owns it,
-      // so report failure without a retry.
+      // Settled first: MQTT.js calls the publish back synchronously ("Message removed") from removeOutgoingMessage,
+      // and that callback must not count as a second outcome (it would schedule a second retry).
+      job.settled = true;
       if (job.messageId !== undefined && m.removeOutgoingMessage) {
+        // Withdrawn, so a retry cannot duplicate it.
         m.removeOutgoingMessage(job.messageId);
-        this.#settle(job, new Error(`no acknowledgement within ${ms} ms`));
+        this.#finish(job, new Error(`no acknowledgement within ${ms} ms`));
       } else {
-        job.settled = true;
+        // Its id is unknown: MQTT.js still owns it (and may still send it), so no retry.
         job.attempt = job.retries + 1;
         this.#finish(job, new Error(`no acknowledgement within ${ms} ms (message left queued in the MQTT client)`));
       }

@@ -15,6 +15,8 @@
  */
 import type { AnyChannelDescriptor, ChannelDescriptor, Envelope } from './descriptor.js';
 import { newEnvelopeId } from './envelope.js';
+import { parsePointer } from './json-pointer.js';
+import { MAX_TIMER_MS } from './options.js';
 import {
   CorrelationError, DuplicateCorrelationError, RequestAbortedError, RequestClosedError, RequestTimeoutError,
 } from './errors.js';
@@ -61,12 +63,8 @@ export function parseCorrelationLocation(location: string): string[] {
     throw new Error(`unsupported correlation location '${location}': expected '${LOCATION_PREFIX}/<json pointer>'`);
   }
   const pointer = location.slice(LOCATION_PREFIX.length);
-  if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw new Error(`invalid JSON pointer in correlation location '${location}'`);
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (pointer !== '' && !pointer.startsWith('/')) throw new Error(`invalid JSON pointer in correlation location '${location}'`);
+  return parsePointer(pointer);
 }
 
 /** Where a channel's correlation value lives, relative to what the runtime hands us. */
@@ -308,7 +306,8 @@ export function request<TReq, TRep, PReq extends string, PRep extends string>(
   options: RequestOptions<PReq, PRep> = {},
 ): Promise<Reply<TRep, PRep>> {
   const { signal } = options;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  // A Node timer fires at once past 2^31-1 ms: longer deadlines are that long (24.8 days).
+  const timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, MAX_TIMER_MS);
   if (signal?.aborted) {
     return Promise.reject(new RequestAbortedError(`${requestChannel.id} request aborted before it was sent`, signal.reason));
   }

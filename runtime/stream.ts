@@ -14,8 +14,12 @@
  * closes (RequestClosedError).
  */
 import type { ChannelDescriptor, Envelope } from './descriptor.js';
-import { RequestAbortedError, RequestClosedError, StreamTimeoutError } from './errors.js';
+import { RequestAbortedError, RequestClosedError, StreamOverflowError, StreamTimeoutError } from './errors.js';
+import { MAX_TIMER_MS } from './options.js';
 import { correlationOfMessage, correlationPathOf, DEFAULT_REQUEST_TIMEOUT_MS, type Reply, type ReplyMeta, type RequestBus } from './request.js';
+
+/** Messages a reply stream keeps for a consumer that does not read, by default. */
+export const DEFAULT_MAX_BUFFERED = 10_000;
 
 export interface StreamOptions<T, P extends string = string> {
   /** The stream ends after the message for which this returns true (llm/stream: `(d) => d.done === true`). */
@@ -25,6 +29,10 @@ export interface StreamOptions<T, P extends string = string> {
    *  SubscribeTimeoutError). Default 30 000; 0 = none. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Messages kept for a consumer that does not read (default 10_000): past it the stream ends with
+   *  StreamOverflowError. It does not push back on the broker, so a stream opened before its request (the usual
+   *  pattern) never holds up that request's reply. */
+  maxBuffered?: number;
   /** Parameters of the subscription (default '+' each). */
   params?: Partial<Record<P, string>>;
 }
@@ -46,7 +54,8 @@ export function streamReplies<T, P extends string>(
   options: StreamOptions<T, P>,
 ): ReplyStream<T, P> {
   correlationPathOf(channel); // throws CorrelationError when the channel cannot be correlated
-  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, MAX_TIMER_MS);
+  const maxBuffered = options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
   const { signal, until } = options;
 
   const buffer: Reply<T, P>[] = [];
@@ -117,6 +126,9 @@ export function streamReplies<T, P extends string>(
       const w = waiter;
       waiter = null;
       w.resolve({ value: item, done: false });
+    } else if (buffer.length >= maxBuffered) {
+      stop(new StreamOverflowError(channel.id, correlationId, maxBuffered));
+      return;
     } else buffer.push(item);
     if (last) stop(null);
     else arm();

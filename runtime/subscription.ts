@@ -69,6 +69,11 @@ abstract class BaseSubscription<A, B, C> implements Sink {
     return this.queue.idle();
   }
 
+  /** See DispatchQueue.dropUnacknowledged. */
+  dropUnacknowledged(): number {
+    return this.queue.dropUnacknowledged();
+  }
+
   stats(): SubscriptionStats {
     return this.queue.stats();
   }

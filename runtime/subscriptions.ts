@@ -21,6 +21,7 @@ import type { ChannelSubscription, RawSubscription } from './subscription.js';
 import { compileFilter, matchFilter, type CompiledFilter } from './topic.js';
 import type { ClientStats } from './types.js';
 import type { MqttTransport } from './transport.js';
+import { Fifo } from './fifo.js';
 
 export type AnySink = ChannelSubscription<unknown, string> | RawSubscription;
 
@@ -28,8 +29,8 @@ export interface RegistryHost {
   readonly mqtt: MqttTransport;
   readonly logger: Logger;
   readonly counters: ClientStats;
-  /** Connected and resubscribed: a new SUBSCRIBE may go out now. */
-  online(): boolean;
+  /** Reports a failure nobody waits for (status 'error'). */
+  onError(err: Error): void;
 }
 
 export interface HoldLimits {
@@ -43,8 +44,11 @@ interface BrokerSub {
   readonly sinks: Set<AnySink>;
   /** Settles with the SUBACK (or the refusal). */
   readonly ready: Promise<void>;
-  /** Set while the SUBSCRIBE waits for a connection (made offline, or its resubscribe failed). */
+  /** Set while the SUBSCRIBE waits for a connection (made offline, its connection closed before the SUBACK,
+   *  or its resubscribe failed): the next resubscribe sends it and settles this. */
   waiting: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  /** The broker may have a subscription for this filter from this session (some SUBSCRIBE for it went out). */
+  sent: boolean;
 }
 
 interface Held {
@@ -69,8 +73,11 @@ export class SubscriptionRegistry {
   readonly sinks = new Set<AnySink>();
   readonly #host: RegistryHost;
   readonly #filters = new Map<string, BrokerSub>();
+  /** Filters given up while offline that the broker may still have (a persistent session): UNSUBSCRIBEd first at
+   *  the next resubscribe. */
+  readonly #unsubscribeLater = new Set<string>();
   readonly #hold: HoldLimits;
-  #held: Held[] = [];
+  readonly #held = new Fifo<Held>();
   #heldBytes = 0;
   #holdTimer: NodeJS.Timeout | undefined;
 
@@ -87,14 +94,14 @@ export class SubscriptionRegistry {
     if (signal?.aborted) throw abortErrorFor(`subscribe to ${broker}`, signal);
     this.sinks.add(sink);
     this.router.add(filter, sink);
+    // A resumed session's earlier messages go first, before anything newer the router now delivers.
+    this.#offerHeld(compileFilter(filter), sink);
+    this.#unsubscribeLater.delete(broker);
     let entry = this.#filters.get(broker);
     if (entry === undefined || qos > entry.qos) {
       const previous = entry;
-      entry = this.#subscribe(broker, Math.max(qos, previous?.qos ?? 0) as QoS, previous?.sinks ?? new Set());
+      entry = this.#subscribe(broker, Math.max(qos, previous?.qos ?? 0) as QoS, previous);
       this.#filters.set(broker, entry);
-      // Sinks still waiting on the lower-QoS SUBSCRIBE (never sent) get the outcome of this one.
-      const waiting = previous?.waiting;
-      if (waiting !== undefined) entry.ready.then(waiting.resolve, waiting.reject);
     }
     entry.sinks.add(sink);
     try {
@@ -103,11 +110,10 @@ export class SubscriptionRegistry {
       this.detach(filter, broker, sink, true);
       throw err;
     }
-    this.#offerHeld(compileFilter(filter), sink);
   }
 
-  /** Removes a sink; when it was the last on its broker filter, forgets the filter and returns it (for an
-   *  UNSUBSCRIBE), else undefined. `ackDropped`: see DispatchQueue.stop. */
+  /** Removes a sink; when it was the last on its broker filter, forgets the filter and returns it when the broker
+   *  may have it (for an UNSUBSCRIBE), else undefined. `ackDropped`: see DispatchQueue.stop. */
   detach(filter: string, broker: string, sink: AnySink, ackDropped: boolean): string | undefined {
     sink.stop(ackDropped);
     this.sinks.delete(sink);
@@ -115,74 +121,108 @@ export class SubscriptionRegistry {
     const entry = this.#filters.get(broker);
     if (entry === undefined || !entry.sinks.delete(sink) || entry.sinks.size > 0) return undefined;
     this.#filters.delete(broker);
-    if (entry.waiting !== undefined) {
-      // Never sent: nothing to undo at the broker.
-      entry.waiting = undefined;
-      return undefined;
-    }
-    return broker;
+    entry.waiting = undefined;
+    return entry.sent ? broker : undefined;
   }
 
-  /** UNSUBSCRIBE at the broker once its SUBACK is in (unless someone subscribed the filter again meanwhile). */
+  /** UNSUBSCRIBE at the broker, now or (offline) at the next resubscribe; not when the filter is in use again. */
   async unsubscribe(broker: string): Promise<void> {
-    if (!this.#host.mqtt.connected || this.#filters.has(broker)) return;
+    if (this.#filters.has(broker)) return;
+    if (!this.#host.mqtt.connected) {
+      this.#unsubscribeLater.add(broker);
+      return;
+    }
     try {
       await this.#host.mqtt.unsubscribeAsync(broker);
     } catch (err) {
-      this.#host.logger.warn({ filter: broker, err: serializeError(err) }, 'unsubscribe failed');
+      // The connection closed before the UNSUBACK: send it again after the reconnect.
+      if (!this.#host.mqtt.connected && !this.#filters.has(broker)) this.#unsubscribeLater.add(broker);
+      else this.#host.logger.warn({ filter: broker, err: serializeError(err) }, 'unsubscribe failed');
     }
-  }
-
-  #subscribe(broker: string, qos: QoS, sinks: Set<AnySink>): BrokerSub {
-    if (this.#host.online()) {
-      const ready = this.#host.mqtt.subscribeAsync(broker, { qos }).then((granted) => checkGrant(broker, granted));
-      const entry: BrokerSub = { qos, sinks, ready, waiting: undefined };
-      // A subscription given up before its SUBACK: undo it once the broker has answered.
-      ready.then(
-        () => {
-          if (this.#filters.get(broker) !== entry) void this.unsubscribe(broker);
-        },
-        () => undefined,
-      );
-      return entry;
-    }
-    let waiting!: NonNullable<BrokerSub['waiting']>;
-    const ready = new Promise<void>((resolve, reject) => (waiting = { resolve, reject }));
-    ready.catch(() => undefined);
-    return { qos, sinks, ready, waiting };
   }
 
   /**
-   * After a reconnect, before anything queued is published: SUBSCRIBE again (a resumed session keeps what the
-   * broker had, so then only the filters made while away). Failures are logged and retried at the next connect.
+   * A broker subscription for `broker`: sent now when connected, else waiting for the resubscribe. `previous` is
+   * the lower-QoS subscription it upgrades: its sinks move over, its waiters get this one's outcome, and if the
+   * broker refuses the upgrade the previous one (which the broker still has) is put back.
+   */
+  #subscribe(broker: string, qos: QoS, previous: BrokerSub | undefined): BrokerSub {
+    const sinks = previous?.sinks ?? new Set<AnySink>();
+    let entry: BrokerSub;
+    if (this.#host.mqtt.connected) {
+      const ready = this.#host.mqtt.subscribeAsync(broker, { qos }).then(
+        (granted) => checkGrant(broker, granted),
+        (err: unknown) => {
+          // The connection closed before the SUBACK: the resubscribe after the reconnect sends it again.
+          if (this.#host.mqtt.connected || this.#filters.get(broker) !== entry) throw err;
+          return new Promise<void>((resolve, reject) => (entry.waiting = { resolve, reject }));
+        },
+      );
+      entry = { qos, sinks, ready, waiting: undefined, sent: true };
+      ready.then(
+        // A subscription given up before its SUBACK: undo it once the broker has answered.
+        () => void (this.#filters.get(broker) !== entry && this.unsubscribe(broker)),
+        () => {
+          if (previous !== undefined && this.#filters.get(broker) === entry) this.#filters.set(broker, previous);
+        },
+      );
+    } else {
+      let waiting!: NonNullable<BrokerSub['waiting']>;
+      const ready = new Promise<void>((resolve, reject) => (waiting = { resolve, reject }));
+      ready.catch(() => undefined);
+      entry = { qos, sinks, ready, waiting, sent: previous?.sent ?? false };
+    }
+    // Sinks still waiting on the lower-QoS SUBSCRIBE (never sent) get the outcome of this one.
+    const prevWaiting = previous?.waiting;
+    if (prevWaiting !== undefined) entry.ready.then(prevWaiting.resolve, prevWaiting.reject);
+    return entry;
+  }
+
+  /**
+   * After a reconnect, before anything queued is published: UNSUBSCRIBE what was given up offline, then SUBSCRIBE
+   * again in one packet (a resumed session keeps what the broker had, so then only the filters made while away).
+   * A refused filter fails its waiters or, when nobody waits, is logged; a failure to send is retried at the next
+   * connect.
    */
   async resubscribe(sessionPresent: boolean): Promise<void> {
     const m = this.#host.mqtt;
-    const work: Promise<void>[] = [];
-    for (const [broker, entry] of this.#filters) {
-      if (sessionPresent && entry.waiting === undefined) continue;
-      const waiting = entry.waiting;
-      entry.waiting = undefined;
-      work.push(
-        m.subscribeAsync(broker, { qos: entry.qos }).then(
-          (granted) => {
-            try {
-              checkGrant(broker, granted);
-              waiting?.resolve();
-            } catch (err) {
-              waiting?.reject(err as Error);
-            }
-            // Given up while the SUBSCRIBE was out: undo it.
-            if (this.#filters.get(broker) !== entry) void this.unsubscribe(broker);
-          },
-          (err: unknown) => {
-            this.#host.logger.warn({ filter: broker, err: serializeError(err) }, 'resubscribe failed');
-            if (waiting) entry.waiting = waiting; // retried on the next connect
-          },
-        ),
-      );
+    const gone = [...this.#unsubscribeLater];
+    this.#unsubscribeLater.clear();
+    if (gone.length > 0) {
+      await m.unsubscribeAsync(gone).catch((err: unknown) => {
+        this.#host.logger.warn({ filters: gone, err: serializeError(err) }, 'unsubscribe failed');
+      });
     }
-    await Promise.all(work);
+    const batch = [...this.#filters].filter(([, entry]) => !sessionPresent || entry.waiting !== undefined);
+    if (batch.length === 0) return;
+    const waiting = batch.map(([, entry]) => entry.waiting);
+    for (const [, entry] of batch) {
+      entry.waiting = undefined;
+      entry.sent = true;
+    }
+    let granted: readonly { topic: string; qos: number }[];
+    try {
+      granted = await m.subscribeAsync(Object.fromEntries(batch.map(([broker, entry]) => [broker, { qos: entry.qos }])));
+    } catch (err) {
+      this.#host.logger.warn({ filters: batch.map(([b]) => b), err: serializeError(err) }, 'resubscribe failed');
+      batch.forEach(([, entry], i) => {
+        if (waiting[i] !== undefined) entry.waiting = waiting[i]; // retried on the next connect
+      });
+      return;
+    }
+    batch.forEach(([broker, entry], i) => {
+      const code = granted.find((g) => g.topic === broker)?.qos ?? 0;
+      if (code >= 128) {
+        const err = new SubscribeFailedError(broker, code);
+        if (waiting[i] !== undefined) waiting[i]!.reject(err);
+        else this.#host.logger.error({ filter: broker, reasonCode: code, err: serializeError(err) }, 'broker refused a resubscription');
+        this.#host.onError(err);
+      } else {
+        waiting[i]?.resolve();
+      }
+      // Given up while the SUBSCRIBE was out: undo it.
+      if (this.#filters.get(broker) !== entry) void this.unsubscribe(broker);
+    });
   }
 
   /** close(): subscriptions still waiting for a connection never get one. */
@@ -207,7 +247,7 @@ export class SubscriptionRegistry {
 
   /** The connection that held them is gone: their acknowledgements are void, the broker sends them again. */
   forgetHeld(): void {
-    this.#held = [];
+    this.#held.drain();
     this.#heldBytes = 0;
     clearTimeout(this.#holdTimer);
     this.#holdTimer = undefined;
@@ -216,12 +256,7 @@ export class SubscriptionRegistry {
   /** A new subscription takes the held messages it matches, in arrival order. */
   #offerHeld(compiled: CompiledFilter, sink: AnySink): void {
     if (this.#held.length === 0) return;
-    const keep: Held[] = [];
-    for (const h of this.#held) {
-      if (!matchFilter(compiled, h.topic)) {
-        keep.push(h);
-        continue;
-      }
+    for (const h of this.#held.removeWhere((x) => matchFilter(compiled, x.topic))) {
       this.#heldBytes -= h.payload.length;
       const ticket = h.ticket;
       const hold: HoldAck = () => ticket.retain();
@@ -231,11 +266,12 @@ export class SubscriptionRegistry {
         ticket.release();
       }
     }
-    this.#held = keep;
   }
 
   #armHold(): void {
-    const first = this.#held[0];
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
+    const first = this.#held.peek();
     if (first === undefined) return;
     this.#holdTimer = setTimeout(this.#expireHeld, Math.max(0, first.deadline - Date.now()));
     this.#holdTimer.unref();
@@ -244,11 +280,8 @@ export class SubscriptionRegistry {
   readonly #expireHeld = (): void => {
     this.#holdTimer = undefined;
     const now = Date.now();
-    let n = 0;
-    while (n < this.#held.length && this.#held[n]!.deadline <= now) n++;
-    const expired = this.#held.slice(0, n);
-    this.#held = this.#held.slice(n);
-    for (const h of expired) {
+    for (let h = this.#held.peek(); h !== undefined && h.deadline <= now; h = this.#held.peek()) {
+      this.#held.shift();
       this.#heldBytes -= h.payload.length;
       this.#host.counters.dropped++;
       this.#host.logger.warn({ topic: h.topic, holdMs: this.#hold.holdMs }, 'no subscription took a queued session message: acknowledged and dropped');

@@ -30,7 +30,9 @@ export interface MqttTransport {
   /** Without `cb` (QoS 0 only): MQTT.js adds no per-message 'drain' listener. */
   publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions, cb?: (err?: Error) => void): unknown;
   subscribeAsync(filter: string, opts: { qos: 0 | 1 | 2 }): Promise<ISubscriptionGrant[]>;
-  unsubscribeAsync(filter: string): Promise<Packet | undefined>;
+  /** Several filters in one SUBSCRIBE packet. */
+  subscribeAsync(filters: Record<string, { qos: 0 | 1 | 2 }>): Promise<ISubscriptionGrant[]>;
+  unsubscribeAsync(filter: string | string[]): Promise<Packet | undefined>;
   endAsync(force?: boolean): Promise<void>;
   /** MQTT.js ignores a second end() (even forced) once one is under way. */
   end(force?: boolean): unknown;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RequestAbortedError, RequestClosedError, StreamTimeoutError } from '../../../runtime/errors.js';
+import { RequestAbortedError, RequestClosedError, StreamOverflowError, StreamTimeoutError } from '../../../runtime/errors.js';
 import { request } from '../../../runtime/request.js';
 import { openStream, streamReplies } from '../../../runtime/stream.js';
 import { FakeBus, llmRequest, llmResponse, llmStream } from './fake-bus.js';
@@ -50,6 +50,21 @@ describe('streamReplies()', () => {
     const seqs: unknown[] = [];
     for await (const m of stream) seqs.push(m.data.seq);
     expect(seqs).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('a consumer that does not read: the buffer stops at maxBuffered and the stream ends with StreamOverflowError', async () => {
+    const bus = new FakeBus();
+    const stream = await openStream(bus, llmStream, 'slow', { until: () => false, maxBuffered: 3 });
+    for (let i = 1; i <= 10; i++) bus.deliverWire('llm/stream', env({ id: 'slow', seq: i, delta: `${i}`, done: false }));
+    await new Promise((r) => setTimeout(r, 20));
+    const seqs: unknown[] = [];
+    const err = await (async () => {
+      for await (const m of stream) seqs.push(m.data.seq);
+    })().then(() => null, (e: unknown) => e);
+    expect(seqs).toEqual([1, 2, 3]);
+    expect(err).toBeInstanceOf(StreamOverflowError);
+    expect(err).toMatchObject({ code: 'STREAM_OVERFLOW', maxBuffered: 3 });
+    expect(bus.activeSubscriptions('llmStream')).toBe(0);
   });
 
   it('return() (break) ends the iterator and unsubscribes', async () => {

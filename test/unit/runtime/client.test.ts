@@ -496,6 +496,47 @@ describe('client - handlers', () => {
     expect(fake.lateAcks).toEqual([1, 2]);
   });
 
+  it('close() from inside a synchronous handler does not wait for the drain timeout', async () => {
+    const { fake, client } = await setup({ drainTimeoutMs: 5_000 });
+    let closing: Promise<void> | undefined;
+    await client.subscribe(ttsSay, () => {
+      closing = client.close();
+    });
+    fake.deliver('tts/say', env({ text: 'bye' }), 1);
+    await within(closing!, 1_000);
+  });
+
+  it('a handler returning a thenable whose then() throws, or an onError that throws, does not wedge the queue', async () => {
+    const { fake, client } = await setup();
+    const seen: string[] = [];
+    await client.subscribe(ttsSay, (d) => {
+      seen.push(d.text);
+      if (d.text === 'bad') return { then: () => { throw new Error('broken thenable'); } } as unknown as Promise<void>;
+    });
+    fake.deliver('tts/say', env({ text: 'bad' }), 1);
+    fake.deliver('tts/say', env({ text: 'next' }), 1);
+    await until(() => seen.length === 2);
+    expect(client.stats().handlerErrors).toBe(1);
+    expect(fake.acked).toBe(2);
+  });
+
+  it('a refused QoS upgrade leaves the existing lower-QoS subscription working', async () => {
+    const { fake, client } = await setup();
+    const got: string[] = [];
+    await client.subscribe(status, (d) => void got.push(d.text), { params: { client_id: 'x' } }); // QoS 0
+    const refuse = fake.subscribeAsync.bind(fake);
+    fake.subscribeAsync = (async (f: string, o: { qos: 0 | 1 | 2 }) => {
+      const g = await refuse(f, o);
+      return g.map((x) => ({ ...x, qos: 128 }));
+    }) as typeof fake.subscribeAsync;
+    const upgraded = { ...status, qos: 1 as const, id: 'statusQ1' };
+    await expect(client.subscribe(upgraded, () => {}, { params: { client_id: 'x' } })).rejects.toMatchObject({ code: 'SUBSCRIBE_FAILED', reasonCode: 128 });
+    fake.subscribeAsync = refuse;
+    fake.deliver('svc/status/x', env({ text: 'still here' }, { type: 'svc.status' }), 0);
+    expect(got).toEqual(['still here']);
+    await client.subscribe(status, () => {}, { params: { client_id: 'x' } });
+  });
+
   it('QoS 0 messages never touch acknowledgements', async () => {
     const { fake, sub } = await slowSubscriber({ maxPending: 1 });
     for (let i = 0; i < 4; i++) fake.deliver('tts/say', env({ text: String(i) }), 0);

@@ -17,7 +17,7 @@ describe('errors - one family', () => {
       'AbortError', 'ClosedError', 'ConfigError', 'ConnectTimeoutError', 'CorrelationError', 'DuplicateCorrelationError',
       'InvalidTopicError', 'NotAuthorizedError', 'NotConnectedError', 'OfflineQueueFullError', 'PayloadTooLargeError',
       'PublishFailedError', 'RequestAbortedError', 'RequestClosedError', 'RequestTimeoutError', 'SerializationError',
-      'StreamTimeoutError', 'SubscribeFailedError', 'SubscribeTimeoutError', 'TarsError', 'ValidationFailedError',
+      'StreamOverflowError', 'StreamTimeoutError', 'SubscribeFailedError', 'SubscribeTimeoutError', 'TarsError', 'ValidationFailedError',
     ]);
   });
 

@@ -63,14 +63,19 @@ export class FakeMqtt extends EventEmitter implements MqttTransport {
     return this;
   }
 
-  async subscribeAsync(filter: string, opts: { qos: 0 | 1 | 2 }): Promise<ISubscriptionGrant[]> {
-    this.subscribed.push(filter);
-    this.ops.push(`sub:${filter}`);
-    return [{ topic: filter, qos: opts.qos }];
+  async subscribeAsync(filter: string | Record<string, { qos: 0 | 1 | 2 }>, opts?: { qos: 0 | 1 | 2 }): Promise<ISubscriptionGrant[]> {
+    const map = typeof filter === 'string' ? { [filter]: opts! } : filter;
+    const grants: ISubscriptionGrant[] = [];
+    for (const [f, o] of Object.entries(map)) {
+      this.subscribed.push(f);
+      this.ops.push(`sub:${f}`);
+      grants.push({ topic: f, qos: o.qos });
+    }
+    return grants;
   }
 
-  async unsubscribeAsync(filter: string): Promise<undefined> {
-    this.unsubscribed.push(filter);
+  async unsubscribeAsync(filter: string | string[]): Promise<undefined> {
+    for (const f of typeof filter === 'string' ? [filter] : filter) this.unsubscribed.push(f);
     return undefined;
   }
 
