@@ -1,6 +1,6 @@
 /**
  * Benchmarks: `npm run bench [-- name ...]` (names: generate validate qos0 qos1 latency reconnect dedupe
- * request typed hotpath; none = all).
+ * request typed hotpath share; none = all).
  *
  * Env: BENCH_PAIRS (default 5, min 1) raw/SDK pairs per measurement; BENCH_QUICK=1 for a ~30 s smoke run
  * (smaller counts, 3 pairs unless BENCH_PAIRS is set); BENCH_VERBOSE=1 prints every pair;
@@ -26,9 +26,10 @@ import { dedupeBench } from './benches/dedupe.js';
 import { requestBench } from './benches/request.js';
 import { typedBench } from './benches/typed.js';
 import { hotpathBench } from './benches/hotpath.js';
+import { shareBench } from './benches/share.js';
 
-const ALL: Bench[] = [generateBench, validateBench, qos0Bench, qos1Bench, latencyBench, reconnectBench, dedupeBench, requestBench, typedBench, hotpathBench];
-const NEEDS_BROKER = new Set(['qos0', 'qos1', 'latency', 'reconnect', 'request', 'typed']);
+const ALL: Bench[] = [generateBench, validateBench, qos0Bench, qos1Bench, latencyBench, reconnectBench, dedupeBench, requestBench, typedBench, hotpathBench, shareBench];
+const NEEDS_BROKER = new Set(['qos0', 'qos1', 'latency', 'reconnect', 'request', 'typed', 'share']);
 
 /** Node prints each process warning; MQTT.js's per-publish 'drain' listeners (QoS 0 publishes with a
  *  callback while the socket buffer is full) trigger MaxListenersExceededWarning once per socket. Count

@@ -83,10 +83,11 @@ export const typedBench: Bench = {
         rows.push({ bench: 'typed', case: 'QoS 0 awaited, publishSttPartial', unit: 'msg/s', target: '>= 0.9x', skipped: 'no publishSttPartial in the typed module' });
       }
 
-      // QoS 1: latency, then throughput (stt/final).
-      const rawSub1 = await worker(subscriberWorker('raw', ctx.url, 1, { noDelay: true }));
+      // QoS 1: latency, then throughput (stt/final). Each phase has its own subscribers, gone before the next
+      // phase: a latency subscriber left on the topic would get every throughput message too (the throughput
+      // data has utt_id null: the raw latency worker dies on it, the typed one's handler throws per message),
+      // so the SDK side would have two subscribers and a handler error per message, the raw side one.
       const rawLatSub = await worker(subscriberWorker('raw', ctx.url, 1, { latency: true, noDelay: true }));
-      const typedSub1 = await worker(subscriberWorker('typed', ctx.url, 1, { dedupe: DEDUPE }));
       const typedLatSub = await worker(subscriberWorker('typed', ctx.url, 1, { latency: true, dedupe: DEDUPE }));
       const rawData = { ...data };
       const latData = { ...data };
@@ -113,6 +114,12 @@ export const typedBench: Bench = {
           target: `<= +${limit} µs`, pass: d <= limit, samples: { raw: r, sdk: s }, note,
         });
       }
+      for (const w of [rawLatSub, typedLatSub]) {
+        workers.splice(workers.indexOf(w), 1);
+        await w.terminate();
+      }
+      const rawSub1 = await worker(subscriberWorker('raw', ctx.url, 1, { noDelay: true }));
+      const typedSub1 = await worker(subscriberWorker('typed', ctx.url, 1, { dedupe: DEDUPE }));
       await throughput(
         `QoS 1 sequential, ${fmt(nSeq, 0)} msgs`, 0.9,
         () => measureThroughput(rawSub1, nSeq, async () => { for (let i = 0; i < nSeq; i++) await raw.publishAsync(RAW_TOPIC, rawFinal, { qos: 1 }); }),
