@@ -7,7 +7,7 @@
  * - QoS 1/2 resolve at PUBACK/PUBCOMP. One timer serves every unacknowledged publish (the same timeout for all,
  *   so insertion order is deadline order); a timed-out publish is withdrawn from MQTT.js before a retry, so a
  *   late acknowledgement cannot make it a duplicate.
- * - Offline (not connected, or resubscribing after a reconnect), publishes wait in a bounded OfflineQueue and are
+ * - Offline (not connected, or resubscribing after a reconnect), publishes wait in a bounded ExpiringQueue and are
  *   sent in order once subscriptions are back. QoS 0 is refused with NotConnectedError unless `queueQos0`.
  * - Retries: `retries` more attempts after a failed or unacknowledged one, `retryDelayMs` apart. Waiting offline
  *   past the timeout is final (a retry would only wait again).
@@ -15,7 +15,7 @@
 import { ClosedError, NotConnectedError, OfflineQueueFullError, PublishFailedError } from './errors.js';
 import { correlationOf, serializeError, type Logger } from './logger.js';
 import { writesImmediately } from './mqtt-internals.js';
-import { OfflineQueue } from './offline-queue.js';
+import { ExpiringQueue } from './expiring-queue.js';
 import type { QoS } from './descriptor.js';
 import type { ClientStats } from './types.js';
 import type { MqttTransport } from './transport.js';
@@ -86,7 +86,7 @@ function unrefTimer(t: NodeJS.Timeout): NodeJS.Timeout {
 export class Outbox {
   readonly #host: OutboxHost;
   readonly #o: OutboxOptions;
-  readonly #offline: OfflineQueue<SendJob>;
+  readonly #offline: ExpiringQueue<SendJob>;
   /** QoS > 0 publishes waiting for their acknowledgement, in deadline order. */
   readonly #pending = new Set<SendJob>();
   #ackTimer: NodeJS.Timeout | undefined;
@@ -99,7 +99,7 @@ export class Outbox {
   constructor(host: OutboxHost, options: OutboxOptions) {
     this.#host = host;
     this.#o = options;
-    this.#offline = new OfflineQueue<SendJob>(
+    this.#offline = new ExpiringQueue<SendJob>(
       { maxMessages: options.offline.maxMessages, maxBytes: options.offline.maxBytes, timeoutMs: options.timeoutMs },
       (job) => this.#expired(job),
     );

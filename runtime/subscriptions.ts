@@ -21,7 +21,7 @@ import type { ChannelSubscription, RawSubscription } from './subscription.js';
 import { compileFilter, matchFilter, type CompiledFilter } from './topic.js';
 import type { ClientStats } from './types.js';
 import type { MqttTransport } from './transport.js';
-import { Fifo } from './fifo.js';
+import { ExpiringQueue } from './expiring-queue.js';
 
 export type AnySink = ChannelSubscription<unknown, string> | RawSubscription;
 
@@ -56,7 +56,6 @@ interface Held {
   readonly payload: Buffer;
   readonly packet: IPublishPacket;
   readonly ticket: AckTicket;
-  readonly deadline: number;
 }
 
 /** `$share/<group>/<filter>`, after checking the group name. */
@@ -76,14 +75,15 @@ export class SubscriptionRegistry {
   /** Filters given up while offline that the broker may still have (a persistent session): UNSUBSCRIBEd first at
    *  the next resubscribe. */
   readonly #unsubscribeLater = new Set<string>();
-  readonly #hold: HoldLimits;
-  readonly #held = new Fifo<Held>();
-  #heldBytes = 0;
-  #holdTimer: NodeJS.Timeout | undefined;
+  readonly #held: ExpiringQueue<Held>;
 
   constructor(host: RegistryHost, hold: HoldLimits) {
     this.#host = host;
-    this.#hold = hold;
+    this.#held = new ExpiringQueue<Held>({ maxMessages: hold.maxMessages, maxBytes: hold.maxBytes, timeoutMs: hold.holdMs }, (h) => {
+      host.counters.dropped++;
+      host.logger.warn({ topic: h.topic, holdMs: hold.holdMs }, 'no subscription took a queued session message: acknowledged and dropped');
+      h.ticket.release();
+    });
   }
 
   /**
@@ -237,27 +237,18 @@ export class SubscriptionRegistry {
 
   /** Holds an unrouted QoS 1/2 message of a persistent session; false when the hold is full (ack and drop it). */
   hold(topic: string, payload: Buffer, packet: IPublishPacket, ticket: AckTicket): boolean {
-    const h = this.#hold;
-    if (this.#held.length >= h.maxMessages || this.#heldBytes + payload.length > h.maxBytes) return false;
-    this.#held.push({ topic, payload, packet, ticket, deadline: Date.now() + h.holdMs });
-    this.#heldBytes += payload.length;
-    if (this.#holdTimer === undefined) this.#armHold();
-    return true;
+    return this.#held.push({ topic, payload, packet, ticket }, payload.length) === null;
   }
 
   /** The connection that held them is gone: their acknowledgements are void, the broker sends them again. */
   forgetHeld(): void {
-    this.#held.drain();
-    this.#heldBytes = 0;
-    clearTimeout(this.#holdTimer);
-    this.#holdTimer = undefined;
+    this.#held.takeAll();
   }
 
   /** A new subscription takes the held messages it matches, in arrival order. */
   #offerHeld(compiled: CompiledFilter, sink: AnySink): void {
-    if (this.#held.length === 0) return;
-    for (const h of this.#held.removeWhere((x) => matchFilter(compiled, x.topic))) {
-      this.#heldBytes -= h.payload.length;
+    if (this.#held.size === 0) return;
+    for (const h of this.#held.takeWhere((x) => matchFilter(compiled, x.topic))) {
       const ticket = h.ticket;
       const hold: HoldAck = () => ticket.retain();
       try {
@@ -267,28 +258,6 @@ export class SubscriptionRegistry {
       }
     }
   }
-
-  #armHold(): void {
-    clearTimeout(this.#holdTimer);
-    this.#holdTimer = undefined;
-    const first = this.#held.peek();
-    if (first === undefined) return;
-    this.#holdTimer = setTimeout(this.#expireHeld, Math.max(0, first.deadline - Date.now()));
-    this.#holdTimer.unref();
-  }
-
-  readonly #expireHeld = (): void => {
-    this.#holdTimer = undefined;
-    const now = Date.now();
-    for (let h = this.#held.peek(); h !== undefined && h.deadline <= now; h = this.#held.peek()) {
-      this.#held.shift();
-      this.#heldBytes -= h.payload.length;
-      this.#host.counters.dropped++;
-      this.#host.logger.warn({ topic: h.topic, holdMs: this.#hold.holdMs }, 'no subscription took a queued session message: acknowledged and dropped');
-      h.ticket.release();
-    }
-    this.#armHold();
-  };
 }
 
 function checkGrant(broker: string, granted: readonly { qos: number }[]): void {

@@ -4,24 +4,20 @@
  * a child process with dedupe on and a persistent session. The child must stay alive, its handler must never see
  * invalid data, each bad message must be rejected with a reason, and the next valid message must be handled.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type BrokerHandle } from '../harness/mosquitto.js';
 import { runId } from '../integration/support/descriptors.js';
 import { rawClient, waitFor, within, type RawObserver } from '../integration/support/util.js';
+import { killChildren, startChild } from './support/child.js';
 
 let broker: BrokerHandle;
 const raws: RawObserver[] = [];
-const children: ChildProcess[] = [];
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const childScript = fileURLToPath(new URL('./support/hostile-child.ts', import.meta.url));
 
 beforeAll(async () => {
   broker = await startBroker();
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killChildren();
   await Promise.all(raws.map((r) => r.end()));
   await broker?.dispose();
 });
@@ -63,20 +59,7 @@ function hostilePayloads(): [string, Buffer, string][] {
 describe('chaos - hostile inbound to a subscriber in a child process', () => {
   it('stays alive, rejects every bad message with a reason, never hands invalid data to the handler, handles the next valid one', async () => {
     const id = `hostile-${runId()}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', childScript], {
-      cwd: repoRoot,
-      env: { ...process.env, CHAOS_URL: broker.url, CHAOS_CLIENT_ID: id, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    let exit: string | undefined;
-    child.once('exit', (code, sig) => (exit = `code ${code} signal ${sig}`));
-    await within(waitFor(() => out.includes('READY') || exit, 'READY from the child', 25_000), 30_000, 'child start');
-    expect(exit, err).toBeUndefined();
+    const child = await startChild('./hostile-child.ts', { CHAOS_URL: broker.url, CHAOS_CLIENT_ID: id });
 
     const peer = await rawClient(broker.url);
     raws.push(peer);
@@ -87,11 +70,11 @@ describe('chaos - hostile inbound to a subscriber in a child process', () => {
     await peer.publish('llm/request', Buffer.from(envelope({ id: 'fine-proto', text: 't', params: { q: 0 } }).replace('"q":0', '"__proto__":{"polluted":1}')), { qos: 1 });
     await peer.publish('llm/request', Buffer.from(envelope({ id: 'after', text: 'valid' })), { qos: 1 });
 
-    await within(waitFor(() => out.includes('HANDLED ok after') || exit, 'the valid message after the hostile ones', 20_000), 25_000, 'valid message');
-    expect(exit, err).toBeUndefined();
-    expect(child.exitCode).toBeNull();
+    await within(waitFor(() => child.out().includes('HANDLED ok after') || child.exit(), 'the valid message after the hostile ones', 20_000), 25_000, 'valid message');
+    expect(child.exit(), child.err()).toBeUndefined();
+    expect(child.process.exitCode).toBeNull();
 
-    const lines = out.trim().split('\n');
+    const lines = child.out().trim().split('\n');
     const handled = lines.filter((l) => l.startsWith('HANDLED'));
     expect(handled).toEqual(['HANDLED ok fine-deep', 'HANDLED ok fine-proto', 'HANDLED ok after']);
     const reasons = lines.filter((l) => l.startsWith('INVALID')).map((l) => l.split(' ')[1]);

@@ -6,27 +6,23 @@
  *      unacknowledged messages): what Mosquitto 2.0.11 does with the dead member's messages is measured and
  *      asserted, with a clean and with a persistent session (docs/runtime-api.md, "Share groups").
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type BusClient } from '../../runtime/index.js';
 import { startBroker, type BrokerHandle } from '../harness/mosquitto.js';
 import { READING_TYPE, readingQ1, runId } from '../integration/support/descriptors.js';
-import { captureLogger, sleep, waitFor, within } from '../integration/support/util.js';
+import { captureLogger, sleep, waitFor } from '../integration/support/util.js';
+import { killChildren, startChild, type Child } from './support/child.js';
 
 let broker: BrokerHandle;
 const clients: BusClient[] = [];
 const raws: MqttClient[] = [];
-const children: ChildProcess[] = [];
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const memberScript = fileURLToPath(new URL('./support/share-member.ts', import.meta.url));
 
 beforeAll(async () => {
   broker = await startBroker({ stockLimits: true });
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  killChildren();
   await Promise.allSettled(clients.map((c) => c.close({ timeoutMs: 1_000 })));
   await Promise.allSettled(raws.map((c) => c.endAsync(true)));
   await broker?.dispose();
@@ -83,24 +79,9 @@ describe('chaos - share group on MQTT 5', () => {
   });
 
   /** Starts the child member; resolves once it subscribed. */
-  async function childMember(run: string, group: string, env: Record<string, string>): Promise<{ child: ChildProcess; got: () => Set<number> }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', memberScript], {
-      cwd: repoRoot,
-      env: { ...process.env, SHARE_URL: broker.url, SHARE_RUN: run, SHARE_GROUP: group, LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    await within(waitFor(() => out.includes('READY'), 'the child member', 25_000), 30_000, `child member: ${err}`);
-    return { child, got: () => new Set((out.match(/^GOT (\d+)$/gm) ?? []).map((l) => Number(l.slice(4)))) };
-  }
-
-  async function kill(child: ChildProcess): Promise<void> {
-    child.kill('SIGKILL');
-    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+  async function childMember(run: string, group: string, env: Record<string, string>): Promise<{ child: Child; got: () => Set<number> }> {
+    const child = await startChild('./share-member.ts', { SHARE_URL: broker.url, SHARE_RUN: run, SHARE_GROUP: group, ...env });
+    return { child, got: () => new Set((child.out().match(/^GOT (\d+)$/gm) ?? []).map((l) => Number(l.slice(4)))) };
   }
 
   it.each([
@@ -121,7 +102,7 @@ describe('chaos - share group on MQTT 5', () => {
     await waitFor(() => stuck.got().size > 0, 'the stuck member to take some');
     await sleep(200);
     const inFlight = stuck.got();
-    await kill(stuck.child);
+    await stuck.child.kill();
     for (let n = 300; n < 600; n++) await pub.publishAsync(topic, envelope(n), { qos: 1 });
     await waitFor(() => [...handled.keys()].filter((n) => n >= 300).length >= 200, 'messages after the kill at the survivors', 20_000);
     await sleep(300);
@@ -142,7 +123,7 @@ describe('chaos - share group on MQTT 5', () => {
       await waitFor(() => missing.every((n) => again.got().has(n)), 'the returning member to get its share', 20_000);
       back = missing.filter((n) => again.got().has(n)).length;
       expect(back).toBe(missing.length);
-      await kill(again.child);
+      await again.child.kill();
     } else {
       await sleep(300);
       expect([...Array(300).keys()].filter((n) => !handled.has(n))).toEqual(missing);

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { canonicalJson, checkShape, decodeMessage, isTarsError, type ChannelDescriptor } from '../../../runtime/index.js';
-import { OfflineQueue } from '../../../runtime/offline-queue.js';
+import { ExpiringQueue } from '../../../runtime/expiring-queue.js';
 import { dataJson, EnvelopeWriter } from '../../../runtime/outbound.js';
 import { ttsSay } from './descriptors.js';
 
@@ -95,12 +95,12 @@ describe('outbound - serialisation errors', () => {
   });
 });
 
-describe('offline queue', () => {
+describe('expiring queue (offline publishes, held session messages)', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   it('bounds messages and bytes, refusing (not evicting) past either', () => {
-    const q = new OfflineQueue<number>({ maxMessages: 3, maxBytes: 100, timeoutMs: 0 }, () => {});
+    const q = new ExpiringQueue<number>({ maxMessages: 3, maxBytes: 100, timeoutMs: 0 }, () => {});
     expect(q.push(1, 40)).toBeNull();
     expect(q.push(2, 40)).toBeNull();
     expect(q.push(3, 40)).toBe('bytes');
@@ -113,7 +113,7 @@ describe('offline queue', () => {
 
   it('expires from the head with one timer, in order, 10,000 entries', () => {
     const expired: number[] = [];
-    const q = new OfflineQueue<number>({ maxMessages: 20_000, maxBytes: 1e9, timeoutMs: 1_000 }, (n) => expired.push(n));
+    const q = new ExpiringQueue<number>({ maxMessages: 20_000, maxBytes: 1e9, timeoutMs: 1_000 }, (n) => expired.push(n));
     for (let i = 0; i < 5_000; i++) q.push(i, 1);
     vi.advanceTimersByTime(500);
     for (let i = 5_000; i < 10_000; i++) q.push(i, 1);

@@ -1,11 +1,11 @@
 /**
- * Publishes made while offline, in order, bounded in messages and bytes. Every entry gets the same timeout, so
- * arrival order is expiry order: one timer, set for the oldest entry, expires entries from the head (O(1) each);
- * nothing is ever searched or spliced.
+ * A FIFO bounded in messages and bytes whose entries expire: the publishes made while offline, and a resumed
+ * session's messages waiting for their subscribe(). Every entry gets the same time to live, so arrival order is
+ * expiry order: one timer, set for the oldest entry, expires entries from the head (O(1) each).
  */
 import { Fifo } from './fifo.js';
 
-export interface OfflineQueueLimits {
+export interface ExpiringQueueLimits {
   readonly maxMessages: number;
   readonly maxBytes: number;
   /** Each entry's time to live in ms; 0 = entries never expire. */
@@ -21,14 +21,14 @@ interface Entry<T> {
 /** Why push() refused: the bound that is full. */
 export type Refusal = 'messages' | 'bytes';
 
-export class OfflineQueue<T> {
-  readonly #limits: OfflineQueueLimits;
+export class ExpiringQueue<T> {
+  readonly #limits: ExpiringQueueLimits;
   readonly #onExpire: (item: T) => void;
   readonly #entries = new Fifo<Entry<T>>();
   #bytes = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(limits: OfflineQueueLimits, onExpire: (item: T) => void) {
+  constructor(limits: ExpiringQueueLimits, onExpire: (item: T) => void) {
     this.#limits = limits;
     this.#onExpire = onExpire;
   }
@@ -58,6 +58,14 @@ export class OfflineQueue<T> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     return this.#entries.drain().map((e) => e.item);
+  }
+
+  /** Removes and returns the entries `take` selects, oldest first; the others keep their place and deadline. */
+  takeWhere(take: (item: T) => boolean): T[] {
+    const taken = this.#entries.removeWhere((e) => take(e.item));
+    for (const e of taken) this.#bytes -= e.bytes;
+    if (taken.length > 0) this.#arm();
+    return taken.map((e) => e.item);
   }
 
   #arm(): void {
