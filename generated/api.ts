@@ -8,7 +8,7 @@
  * the contract's (no option changes them); payloads are validated by the runtime before anything is sent.
  * Topics outside the contract: `client.publishRaw(topic, payload, { qos, retain })` / `client.subscribeRaw(...)`.
  */
-import { clearRetained, openStream, request, type BusClient, type MessageHandler, type Reply, type ReplyStream, type Subscription, type TypedPublishOptions, type TypedRequestOptions, type TypedStreamOptions, type TypedSubscribeOptions } from 'tars-contracts/runtime';
+import { clearRetained, openStream, request, type BusClient, type MessageHandler, type Reply, type ReplyStream, type Subscription, type TypedPublishOptions, type TypedRequestOptions, type TypedStreamOptions, type TypedSubscribeOptions } from '@tars-contracts/runtime';
 import type { AudioFFTData, CameraCaptureRequest, CameraFrame, CameraImageResponse, CharacterGetRequest, CharacterResultData, CharacterSnapshot, CharacterUpdateData, EmergencyStopCommand, FinalTranscript, HealthPing, HeartbeatPayload, LLMCancel, LLMRequest, LLMResponse, LLMStreamDelta, MemoryQuery, MemoryResults, MovementCommand, MovementFrame, MovementState, MovementStatusUpdate, PartialTranscript, TestMovementRequest, ToolCallRequest, ToolCallResult, ToolsRegistry, TtsControlCommand, TtsSay, TtsStatus, WakeEvent, WakeMicCommand } from './types.js';
 import {
   cameraCaptureChannel,
@@ -675,7 +675,7 @@ export function subscribeLlmStream(client: BusClient, handler: MessageHandler<LL
  * @generated from channel #/channels/llmStream
  */
 export function openLlmStream(client: BusClient, correlationId: string, options?: TypedStreamOptions): Promise<ReplyStream<LLMStreamDelta>> {
-  return openStream(client, llmStreamChannel, correlationId, { until: (data) => valueAt(data, "done") === true, timeoutMs: options?.timeoutMs, signal: options?.signal });
+  return openStream(client, llmStreamChannel, correlationId, { ...options, until: (data) => valueAt(data, "done") === true });
 }
 
 // ---- llmToolCallRequest ----

@@ -2,7 +2,7 @@
 // source sha256: b20e2f0dd88ea09f81fd197285323888b375a68089dd66bdedcddd952ca668eb
 // Do not edit; regenerate with `npm run generate`.
 /* eslint-disable */
-import type { ChannelDescriptor, LifecycleChannel } from 'tars-contracts/runtime';
+import type { ChannelDescriptor, LifecycleChannel } from '@tars-contracts/runtime/contract';
 import type { AudioFFTData, CameraCaptureRequest, CameraFrame, CameraImageResponse, CharacterGetRequest, CharacterResultData, CharacterSnapshot, CharacterUpdateData, EmergencyStopCommand, FinalTranscript, HealthPing, HeartbeatPayload, LLMCancel, LLMRequest, LLMResponse, LLMStreamDelta, MemoryQuery, MemoryResults, MovementCommand, MovementFrame, MovementState, MovementStatusUpdate, PartialTranscript, TestMovementRequest, ToolCallRequest, ToolCallResult, ToolsRegistry, TtsControlCommand, TtsSay, TtsStatus, WakeEvent, WakeMicCommand } from './types.js';
 import {
   validateCameraCaptureData,

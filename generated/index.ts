@@ -2,18 +2,15 @@
 // source sha256: b20e2f0dd88ea09f81fd197285323888b375a68089dd66bdedcddd952ca668eb
 // Do not edit; regenerate with `npm run generate`.
 /* eslint-disable */
-import { connectWith, createTopicCatalog, type BusClient, type ChannelDescriptor, type CatalogResolvedTopic, type ConnectOptions, type ValidationResult } from 'tars-contracts/runtime';
-import { channels, lifecycle, type ChannelId } from './channels.js';
+/**
+ * The contract's whole API: everything in contract.ts, the typed functions (api.ts), and connect() with this
+ * contract's health and heartbeat channels. Runs on Node (it carries the MQTT runtime); browsers use contract.ts.
+ */
+import { connectWith, type BusClient, type ConnectOptions } from '@tars-contracts/runtime';
+import { lifecycle } from './channels.js';
 
-export * from './types.js';
-export * from './channels.js';
+export * from './contract.js';
 export * from './api.js';
-
-/** Any channel descriptor of this contract. */
-export type AnyChannel = [ChannelId] extends [never] ? ChannelDescriptor<unknown, string> : (typeof channels)[ChannelId];
-
-/** A concrete topic resolved to its channel, with the parameter values taken from the topic levels. */
-export type ResolvedTopic = CatalogResolvedTopic<AnyChannel>;
 
 /**
  * Connect to the broker (the runtime's connect()) with this contract's health and heartbeat channels as the
@@ -21,34 +18,4 @@ export type ResolvedTopic = CatalogResolvedTopic<AnyChannel>;
  */
 export function connect(options?: ConnectOptions): Promise<BusClient> {
   return connectWith(lifecycle, options);
-}
-
-const catalog = createTopicCatalog<AnyChannel>("TARS MQTT bus", Object.values(channels) as AnyChannel[], {});
-
-/**
- * Resolve a concrete topic (e.g. "system/health/tars-stt") to its channel and parameter values, level by level.
- * A literal level wins over a `{parameter}` level (`a/b` matches the channel `a/b` before `a/{x}`); a
- * parameter with an enum only matches its listed values. Topics with MQTT wildcards (`+`, `#`) match no
- * channel. Returns null when no channel matches.
- */
-export function resolveTopic(topic: string): ResolvedTopic | null {
-  return catalog.resolveTopic(topic);
-}
-
-/**
- * Validate a payload model for a concrete topic: the Envelope's `data` on enveloped channels, the whole
- * message on bare channels. An unknown topic gives one error with rule 'topic'.
- */
-export function validatePayload(topic: string, data: unknown): ValidationResult {
-  return catalog.validatePayload(topic, data);
-}
-
-/**
- * Validate a whole wire message for a concrete topic. On enveloped channels this checks the Envelope
- * (keys, `type` among the accepted event types, `data`); channels that also accept bare payloads
- * (`acceptBare`) are still checked as envelopes here, use validatePayload for the bare form. On bare
- * channels the wire message is the payload model itself, so it is validated as the bare payload.
- */
-export function validateEnvelope(topic: string, envelope: unknown): ValidationResult {
-  return catalog.validateEnvelope(topic, envelope);
 }

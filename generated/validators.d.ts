@@ -2,7 +2,7 @@
 // source sha256: b20e2f0dd88ea09f81fd197285323888b375a68089dd66bdedcddd952ca668eb
 // Do not edit; regenerate with `npm run generate`.
 /* eslint-disable */
-import type { Validator } from 'tars-contracts/runtime';
+import type { Validator } from '@tars-contracts/runtime/contract';
 
 /** Validates the payload model of channel `cameraCapture` (camera/capture): CameraCaptureRequest. */
 export declare const validateCameraCaptureData: Validator;

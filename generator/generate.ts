@@ -41,7 +41,7 @@ export async function generate(ir: ContractIR): Promise<GeneratedFile[]> {
     emitIndex(ir),
     emitTopics(ir),
   ]);
-  return [types, ...validators, channels, api, index, topics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [types, ...validators, channels, api, ...index, topics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**

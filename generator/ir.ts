@@ -3,7 +3,7 @@
  * every emitter (and the breaking-change diff) reads. Plain JSON-able data: no parser objects, sorted
  * deterministically (channels by id, schema names alphabetically).
  */
-import type { Framing, QoS } from '../runtime/descriptor.js';
+import type { Framing, QoS } from '@tars-contracts/runtime/contract';
 
 /** A JSON Schema (draft-07 subset as AsyncAPI uses it). `$ref`s to named schemas are kept as
  *  `{ "$ref": "#/components/schemas/<Name>" }` and resolved through ContractIR.schemas. */

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
-import type { Framing, QoS } from '../runtime/descriptor.js';
+import type { Framing, QoS } from '@tars-contracts/runtime/contract';
 import type { ChannelIR, ContractIR, JsonSchema, ParameterIR, StreamIR, LifecycleIR } from './ir.js';
 import { ContractLoadError, fromPointer, toPointer, type Diagnostic } from './diagnostics.js';
 import { camelCase, isIdentifier, requestName } from './names.js';

@@ -33,7 +33,7 @@ import { ChannelSubscription, RawSubscription, type SubscriptionHost } from './s
 import { brokerFilter, SubscriptionRegistry, type AnySink } from './subscriptions.js';
 import { buildTopic, compileFilter } from './topic.js';
 import type {
-  BusClient, ClientStats, CloseReason, ConnectOptions, FlowOptions, LifecycleChannel, MessageHandler, PublishOptions, RawHandler,
+  BusClient, ClientStats, CloseReason, ConnectOptions, FlowOptions, MessageHandler, PublishOptions, RawHandler,
   RawSubscribeOptions, StatusEvent, SubscribeOptions, Subscription,
 } from './types.js';
 import { DEFAULT_DEDUPE_MAX_ENTRIES } from './config.js';
@@ -388,4 +388,3 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
 
 function noop(): void {}
 
-export type { LifecycleChannel };

@@ -80,3 +80,26 @@ export interface ChannelDescriptor<TData = unknown, TParam extends string = stri
 
 /** Any channel descriptor, whatever its payload and parameters (for code that handles channels generically). */
 export type AnyChannelDescriptor = ChannelDescriptor<never, string>;
+
+/**
+ * A channel the runtime publishes its own lifecycle messages on (health or heartbeat). The runtime knows no
+ * topic: a contract names the channel and says where in its payload model each value goes; the message is then
+ * framed and validated like any other message of that channel.
+ */
+export interface LifecycleChannel {
+  readonly channel: AnyChannelDescriptor;
+  /** The address parameter that takes the client id, e.g. 'client_id' for 'system/health/{client_id}'. */
+  readonly clientIdParameter?: string;
+  /** JSON pointers into the payload model where the runtime writes its values ('/ok', '/event', ...). */
+  readonly fields: {
+    /** true for ready, reconnected and heartbeat; false for shutdown and offline. */
+    readonly ok?: string;
+    /** 'ready' | 'reconnected' | 'shutdown' | 'offline' (the Last Will) | 'heartbeat'. */
+    readonly event?: string;
+    readonly timestamp?: string;
+    /** A fresh id per message (32 hex characters). */
+    readonly id?: string;
+  };
+  /** How `timestamp` is written: Unix seconds (default), Unix milliseconds, or an ISO 8601 string. */
+  readonly timestampFormat?: 'unix-seconds' | 'unix-ms' | 'iso-8601';
+}

@@ -59,7 +59,7 @@ export {
 export { DEFAULT_MAX_DEPTH } from './inbound.js';
 export type {
   BusClient, ConnectOptions, PublishOptions, MessageHandler, MessageMeta, InvalidMessage, InvalidReason, SubscribeOptions, FlowOptions,
-  Subscription, SubscriptionStats, RawHandler, RawMeta, RawSubscribeOptions, StatusEvent, CloseReason, ClientStats, LifecycleChannel,
+  Subscription, SubscriptionStats, RawHandler, RawMeta, RawSubscribeOptions, StatusEvent, CloseReason, ClientStats,
   OfflineQueueOptions, AckPolicy, OverflowPolicy, TypedPublishOptions, TypedSubscribeOptions, TypedRequestOptions, TypedStreamOptions,
 } from './types.js';
 export { lifecycleData, type LifecycleEvent } from './lifecycle.js';

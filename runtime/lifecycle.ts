@@ -15,7 +15,7 @@ import { ConfigError } from './errors.js';
 import { parsePointer } from './json-pointer.js';
 import { dataJson, type EnvelopeWriter } from './outbound.js';
 import { buildTopic } from './topic.js';
-import type { LifecycleChannel } from './types.js';
+import type { LifecycleChannel } from './descriptor.js';
 
 export type LifecycleEvent = 'ready' | 'reconnected' | 'shutdown' | 'offline' | 'heartbeat';
 

@@ -3,8 +3,7 @@
  * reconnect, short connect timeout, health and heartbeat off, a silent logger. Connects with MQTT 3.1.1
  * (MQTT.js's default protocol version, which the runtime keeps), so it works with the embedded aedes broker.
  */
-import { connect, newEnvelopeId, type BusClient, type ConnectOptions } from '../runtime/index.js';
-import { silentLogger } from '../runtime/logger.js';
+import { connect, newEnvelopeId, silentLogger, type BusClient, type ConnectOptions } from '@tars-contracts/runtime';
 import type { TestBroker } from './broker.js';
 
 export type TestClientOptions = Omit<ConnectOptions, 'url'>;

@@ -6,7 +6,7 @@
  * ready to hand to `publish()`; wireExampleOf(channel) wraps it the way the channel's messages travel
  * (an Envelope with the canonical event type, or the bare model), for raw publishes.
  */
-import type { AnyChannelDescriptor, ChannelDescriptor } from '../runtime/descriptor.js';
+import type { AnyChannelDescriptor, ChannelDescriptor } from '@tars-contracts/runtime';
 
 export class NoExampleError extends Error {
   override readonly name = 'NoExampleError';

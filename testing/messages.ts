@@ -8,8 +8,7 @@
  *   await publishSomething();
  *   const { data, envelope, meta } = await next;
  */
-import type { ChannelDescriptor, Envelope } from '../runtime/descriptor.js';
-import type { Reply, ReplyMeta, RequestBus } from '../runtime/request.js';
+import type { ChannelDescriptor, Envelope, Reply, ReplyMeta, RequestBus } from '@tars-contracts/runtime';
 
 export type Waiting<T> = Promise<T> & { readonly ready: Promise<void> };
 

@@ -307,9 +307,9 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
           'for await (const { data } of stream) console.log(data);',
         ],
         signature: `export function ${n.open}(client: BusClient, ${pArg}correlationId: string, options?: TypedStreamOptions): Promise<ReplyStream<${T(c)}>>`,
-        body: `return openStream(client, ${n.descriptor}, correlationId, { until: (data) => valueAt(data, ${segs.map(lit).join(', ')}) === ${JSON.stringify(
+        body: `return openStream(client, ${n.descriptor}, correlationId, { ...options, until: (data) => valueAt(data, ${segs.map(lit).join(', ')}) === ${JSON.stringify(
           c.stream.lastEquals,
-        )}, timeoutMs: options?.timeoutMs, signal: options?.signal${hasParams ? ', params' : ''} });`,
+        )}${hasParams ? ', params' : ''} });`,
       });
     }
 

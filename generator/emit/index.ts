@@ -1,9 +1,12 @@
-/** generated/index.ts: validation by concrete topic (the runtime's topic catalogue over this contract's channels), plus re-exports. */
+/**
+ * generated/contract.ts: validation by concrete topic (the runtime's topic catalogue over this contract's channels)
+ * with the types and descriptors, browser-safe; generated/index.ts: that, the typed functions and connect().
+ */
 import type { ContractIR } from '../ir.js';
 import { tsHeader, type GeneratedFile } from './header.js';
 import { render } from './templates.js';
 
-export async function emitIndex(ir: ContractIR): Promise<GeneratedFile> {
+export async function emitIndex(ir: ContractIR): Promise<GeneratedFile[]> {
   const enums: Record<string, Record<string, readonly string[]>> = {};
   for (const c of ir.channels) {
     for (const p of c.parameters) if (p.enum) (enums[c.id] ??= {})[p.name] = p.enum;
@@ -15,11 +18,15 @@ export async function emitIndex(ir: ContractIR): Promise<GeneratedFile> {
         return p?.examples?.[0] ?? p?.enum?.[0] ?? name;
       })
     : 'a/b';
-  const content = await render('index', {
-    header: tsHeader(ir).trimEnd(),
+  const header = tsHeader(ir).trimEnd();
+  const contract = await render('contract', {
+    header,
     parameterEnums: JSON.stringify(enums),
     exampleTopic: JSON.stringify(exampleTopic).replace(/\*\//g, '*\\/'),
     titleJson: JSON.stringify(ir.info.title),
   });
-  return { name: 'index.ts', content };
+  return [
+    { name: 'contract.ts', content: contract },
+    { name: 'index.ts', content: await render('index', { header }) },
+  ];
 }

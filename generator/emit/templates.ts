@@ -12,7 +12,7 @@ async function load(): Promise<Map<string, Render>> {
   hb.registerPartial('descriptor', read('descriptor'));
   hb.registerPartial('functions', read('functions'));
   const opts = { noEscape: false, strict: true, preventIndent: true } as const;
-  cache = new Map<string, Render>(['api', 'channels', 'index', 'topics'].map((n) => [n, hb.compile(read(n), opts)] as [string, Render]));
+  cache = new Map<string, Render>(['api', 'channels', 'contract', 'index', 'topics'].map((n) => [n, hb.compile(read(n), opts)] as [string, Render]));
   return cache;
 }
 

@@ -164,7 +164,7 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
   ].join('\n');
   const dts = [
     tsHeader(ir).trimEnd(),
-    "import type { Validator } from 'tars-contracts/runtime';",
+    "import type { Validator } from '@tars-contracts/runtime/contract';",
     '',
     ...decls,
     '',

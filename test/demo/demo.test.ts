@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runDemo } from '../../demo/index.js';
+import { runDemo } from '../../generator/demo/index.js';
 
 describe('demo', () => {
   it('runs the TARS pipeline on an embedded broker and exits 0', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeOutput } from '../../generator/generate.js';
-import { main } from '../../cli/main.js';
+import { main } from '../../generator/cli/main.js';
 import { captureOutput } from './helpers.js';
 
 let dir: string;

@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile, mkdir, unlink } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
+import { main } from '../../generator/cli/main.js';
 import { captureOutput, REPO } from './helpers.js';
 
 let dir: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ContractLoadError, formatDiagnostic, loadContractFromString, type Diagnostic } from '../../generator/load.js';
-import { main } from '../../cli/main.js';
+import { main } from '../../generator/cli/main.js';
 import { captureOutput, readFixture } from './helpers.js';
 
 const greenhouse = readFixture('greenhouse');

@@ -38,7 +38,7 @@ describe('golden - output shape', () => {
     const { loadContractFromString } = await import('../../generator/load.js');
     const empty = await generate(await loadContractFromString("asyncapi: 3.0.0\ninfo: { title: Empty, version: '1' }\n", 'empty.yaml'));
     expect(empty.map((f) => f.name)).toEqual(tars);
-    expect(tars).toEqual(['TOPICS.md', 'api.ts', 'channels.ts', 'index.ts', 'types.ts', 'validators.d.ts', 'validators.js']);
+    expect(tars).toEqual(['TOPICS.md', 'api.ts', 'channels.ts', 'contract.ts', 'index.ts', 'types.ts', 'validators.d.ts', 'validators.js']);
   });
 
   it('starts every file with a header naming the source and its sha256', async () => {
@@ -62,11 +62,17 @@ describe('golden - output shape', () => {
     expect(types).not.toMatch(/export interface SensorReading \{[^}]*\[key: string\]/);
   });
 
-  it('imports the runtime only through the package subpath', async () => {
-    for (const n of FIXTURES) {
+  it('imports the runtime only through its package; the contract files only through its browser-safe subpath', async () => {
+    for (const n of [...FIXTURES]) {
       for (const f of await generate(await loadContract(fixtureDoc(n)))) {
         expect(f.content).not.toMatch(/from '\.\.?\/.*runtime/);
         expect(f.content).not.toMatch(/require\(/);
+        const runtimeImports = [...f.content.matchAll(/from '(@tars-contracts\/runtime[^']*)'/g)].map((m) => m[1]);
+        // contract.ts, channels.ts, validators and types make up the browser-safe contract code
+        if (['contract.ts', 'channels.ts', 'types.ts', 'validators.js', 'validators.d.ts'].includes(f.name)) {
+          expect(runtimeImports.every((s) => s === '@tars-contracts/runtime/contract'), `${n}/${f.name}: ${runtimeImports.join(', ')}`).toBe(true);
+        }
+        expect(f.content, `${n}/${f.name}`).not.toMatch(/from 'node:|from '(fs|net|os|crypto|buffer|path)'/);
       }
     }
   });

@@ -40,7 +40,7 @@ function sentAcks(c: MqttClient): { cmd: string; messageId: number }[] {
 describe('MQTT.js internals the runtime uses', () => {
   it('is the pinned version', () => {
     const require = createRequire(import.meta.url);
-    const pkg = require('../../package.json') as { dependencies: Record<string, string> };
+    const pkg = require('../../runtime/package.json') as { dependencies: Record<string, string> };
     const installed = (require('mqtt/package.json') as { version: string }).version;
     expect(pkg.dependencies.mqtt).toMatch(/^\d+\.\d+\.\d+$/);
     expect(installed).toBe(pkg.dependencies.mqtt);

@@ -4,7 +4,7 @@
  * Object.prototype is untouched); for every rejected one `INVALID <reason> <rule>`. Prints `READY` once
  * subscribed. Run with `node --import tsx`; env: CHAOS_URL, CHAOS_CLIENT_ID.
  */
-import { connect, llmRequestChannel, subscribeLlmRequest } from '../../../index.js';
+import { connect, llmRequestChannel, subscribeLlmRequest } from '../../../sdk/index.js';
 
 const url = process.env.CHAOS_URL;
 const clientId = process.env.CHAOS_CLIENT_ID;

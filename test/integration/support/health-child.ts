@@ -5,7 +5,7 @@
  *   env: ITEST_URL, ITEST_CLIENT_ID
  */
 // The package root's connect(): the TARS contract's health channel is the default.
-import { connect } from '../../../index.js';
+import { connect } from '../../../sdk/index.js';
 
 const url = process.env.ITEST_URL;
 const clientId = process.env.ITEST_CLIENT_ID;

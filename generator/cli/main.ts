@@ -15,7 +15,7 @@ type CommandLoader = () => Promise<Command>;
 /** The command table. Other commands register by adding a loader here. */
 export const commands: Record<string, CommandLoader> = {
   generate: async () => (await import('./generate.js')).generateCommand,
-  diff: async () => (await import('../generator/diff/command.js')).diffCommand,
+  diff: async () => (await import('../diff/command.js')).diffCommand,
   demo: async () => ({
     summary: 'run the TARS pipeline demo (stt → router → llm → tts, health, invalid messages) on an embedded broker, or on --url / MQTT_URL',
     usage: 'demo [--url <mqtt-url>]',

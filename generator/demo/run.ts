@@ -10,10 +10,10 @@
  * Runs on an embedded broker (aedes, via the test kit) unless a URL is given or MQTT_URL is set.
  */
 import { performance } from 'node:perf_hooks';
-import { newEnvelopeId, type BusClient } from '../runtime/index.js';
+import { newEnvelopeId, type BusClient } from '@tars-contracts/runtime';
+import { startTestBroker, type TestBroker } from '@tars-contracts/testing';
 // The contract's connect(): the runtime's, with the TARS health and heartbeat channels as defaults.
-import { connect } from '../generated/index.js';
-import { startTestBroker, type TestBroker } from '../testing/broker.js';
+import { connect } from 'tars-contracts';
 import * as bus from './calls.js';
 
 export interface DemoOptions {

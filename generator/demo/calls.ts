@@ -12,8 +12,8 @@ import {
   systemKeepaliveChannel,
   ttsSayChannel,
   ttsStatusChannel,
-} from '../generated/index.js';
-import type { BusClient } from '../runtime/index.js';
+} from 'tars-contracts';
+import type { BusClient } from '@tars-contracts/runtime';
 
 export type {
   FinalTranscript as SttFinal,
@@ -24,7 +24,7 @@ export type {
   TtsStatus,
   HealthPing,
   HeartbeatPayload as Heartbeat,
-} from '../generated/index.js';
+} from 'tars-contracts';
 
 export const topics = {
   sttFinal: sttFinalChannel.address,
@@ -57,7 +57,7 @@ export {
   // system (params { client_id: '+' } = every client)
   subscribeSystemHealth,
   subscribeSystemKeepalive,
-} from '../generated/index.js';
+} from 'tars-contracts';
 
 /** The escape hatch for topics outside the contract: bytes on a topic, no validation, explicit QoS (used to
  *  inject a deliberately invalid message). */

@@ -1,8 +1,8 @@
 /** `generate [--input <file>] [--out <dir>] [--check]`: write (or check) the generated folder. */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, isContractLoadError, GenerateError } from '../generator/diagnostics.js';
-import { checkOutput, generateFromFile, writeOutput } from '../generator/generate.js';
+import { formatDiagnostic, isContractLoadError, GenerateError } from '../diagnostics.js';
+import { checkOutput, generateFromFile, writeOutput } from '../generate.js';
 import type { Command } from './main.js';
 
 export const DEFAULT_INPUT = 'asyncapi/tars.asyncapi.yaml';

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// Builds the packages (JavaScript, .d.ts, source maps with their sources) into each package's dist/:
+//   node scripts/build.mjs                 all, in dependency order
+//   node scripts/build.mjs runtime sdk     some (a package's prepack builds itself)
+// Each package: tsc -p <pkg>/tsconfig.build.json, then its assets (files tsc does not emit), then dist/esm-only.cjs,
+// the `require` target that says the package is ESM only and what to do instead.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+/** In dependency order. `assets`: [from, to] relative to the repo root and to the package's dist/. */
+const PACKAGES = {
+  runtime: { name: '@tars-contracts/runtime', assets: [] },
+  sdk: {
+    name: 'tars-contracts',
+    assets: [
+      ['generated/validators.js', 'generated/validators.js'],
+      ['generated/validators.d.ts', 'generated/validators.d.ts'],
+      ['asyncapi/tars.asyncapi.yaml', 'asyncapi/tars.asyncapi.yaml'],
+    ],
+  },
+  testing: { name: '@tars-contracts/testing', assets: [] },
+  generator: {
+    name: '@tars-contracts/generator',
+    assets: [
+      ['generator/templates', 'templates'],
+      ['generator/parser-worker.mjs', 'parser-worker.mjs'],
+    ],
+  },
+};
+
+function tscBin() {
+  // typescript's package.json names its compiler as the `tsc` bin.
+  const pkg = require.resolve('typescript/package.json', { paths: [root] });
+  const bin = require(pkg).bin.tsc;
+  return path.join(path.dirname(pkg), bin);
+}
+
+function build(dir) {
+  const spec = PACKAGES[dir];
+  if (!spec) throw new Error(`unknown package folder '${dir}' (one of ${Object.keys(PACKAGES).join(', ')})`);
+  const pkgDir = path.join(root, dir);
+  const dist = path.join(pkgDir, 'dist');
+  rmSync(dist, { recursive: true, force: true });
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [tscBin(), '-p', path.join(pkgDir, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    process.stderr.write(`build: tsc failed for ${spec.name} (${dir}/tsconfig.build.json)\n`);
+    process.exit(r.status ?? 1);
+  }
+  for (const [from, to] of spec.assets) {
+    const target = path.join(dist, to);
+    mkdirSync(path.dirname(target), { recursive: true });
+    cpSync(path.join(root, from), target, { recursive: true });
+  }
+  writeFileSync(
+    path.join(dist, 'esm-only.cjs'),
+    `'use strict';\n// ${spec.name} is an ES module package: require() cannot load it.\n` +
+      `throw Object.assign(new Error(${JSON.stringify(
+        `${spec.name} is ESM only: use \`import ... from '${spec.name}'\` (in CommonJS: \`const m = await import('${spec.name}')\`), ` +
+          `or set "type": "module" in your package.json.`,
+      )}), { code: 'ERR_REQUIRE_ESM' });\n`,
+  );
+  process.stdout.write(`built ${spec.name} → ${path.relative(root, dist)}/ in ${Date.now() - started} ms\n`);
+}
+
+const wanted = process.argv.slice(2);
+for (const dir of wanted.length > 0 ? wanted : Object.keys(PACKAGES)) {
+  if (!existsSync(path.join(root, dir, 'tsconfig.build.json'))) throw new Error(`no ${dir}/tsconfig.build.json`);
+  build(dir);
+}
