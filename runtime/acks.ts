@@ -13,10 +13,9 @@
  *
  * Messages the client does not route (it is closing) are never acknowledged: a persistent session gets them again.
  */
-import type { IPublishPacket } from 'mqtt';
 import type { AckTicket } from './dispatch-queue.js';
 import { deferAck, sendAck } from './mqtt-internals.js';
-import type { MqttTransport } from './transport.js';
+import type { InboundPacket, MqttTransport } from './transport.js';
 
 class Ticket implements AckTicket {
   holders = 0;
@@ -24,7 +23,7 @@ class Ticket implements AckTicket {
   armed = false;
   constructor(
     readonly owner: InboundAcks,
-    readonly packet: IPublishPacket,
+    readonly packet: InboundPacket,
     readonly connection: number,
   ) {}
 
@@ -43,7 +42,7 @@ export class InboundAcks {
   readonly #mqtt: MqttTransport;
   #connection = 0;
   /** The packet being routed between 'message' and handleMessage, and its ticket once someone holds it. */
-  #packet: IPublishPacket | undefined;
+  #packet: InboundPacket | undefined;
   #ticket: Ticket | undefined;
 
   constructor(mqtt: MqttTransport) {
@@ -56,7 +55,7 @@ export class InboundAcks {
   }
 
   /** The 'message' listener is about to route `packet`. */
-  begin(packet: IPublishPacket): void {
+  begin(packet: InboundPacket): void {
     this.#packet = packet;
     this.#ticket = undefined;
   }
@@ -75,7 +74,7 @@ export class InboundAcks {
   };
 
   /** Installed as MQTT.js's handleMessage. */
-  readonly handleMessage = (packet: IPublishPacket, callback: (err?: Error) => void): void => {
+  readonly handleMessage = (packet: InboundPacket, callback: (err?: Error) => void): void => {
     if (packet !== this.#packet) {
       deferAck(callback);
       return;

@@ -12,7 +12,6 @@
  * would reach the broker while it has no subscription. So on reconnect the client resubscribes first, waits for
  * the SUBACKs, then sends what was published while offline.
  */
-import type { IPublishPacket } from 'mqtt';
 import { InboundAcks } from './acks.js';
 import type { ClientConfig } from './config.js';
 import { Connection, StatusHub, withTimeout } from './connection.js';
@@ -32,6 +31,7 @@ import { Outbox } from './outbox.js';
 import { ChannelSubscription, RawSubscription, type SubscriptionHost } from './subscription.js';
 import { brokerFilter, SubscriptionRegistry, type AnySink } from './subscriptions.js';
 import { buildTopic, compileFilter } from './topic.js';
+import type { InboundPacket } from './transport.js';
 import type {
   BusClient, ClientStats, CloseReason, ConnectOptions, FlowOptions, MessageHandler, PublishOptions, RawHandler,
   RawSubscribeOptions, StatusEvent, SubscribeOptions, Subscription,
@@ -365,7 +365,7 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   // ----- receive --------------------------------------------------------------------------------------
 
   /** MQTT.js emits 'message' inside its packet handling: nothing may escape from here (it would end the process). */
-  readonly #onMessage = (topic: string, payload: Buffer, packet: IPublishPacket): void => {
+  readonly #onMessage = (topic: string, payload: Buffer, packet: InboundPacket): void => {
     if (this.#conn.state !== 'open') return;
     const acks = this.#acks;
     acks.begin(packet);

@@ -7,13 +7,13 @@
  * before 'close', so its delay is set in the 'error' listener. MQTT.js keeps its own session state (in-flight
  * QoS 1/2 retransmission); resubscribing and the offline queue are the client's (hooks.up / hooks.down).
  */
-import mqtt, { type IClientOptions } from 'mqtt';
+import mqtt from 'mqtt';
 import { Backoff } from './backoff.js';
 import type { ClientConfig } from './config.js';
 import { ConnectTimeoutError, NotAuthorizedError, messageOf } from './errors.js';
 import { levelEnabled, serializeError, type Logger } from './logger.js';
 import type { ClientLimits } from './options.js';
-import type { MqttFactory, MqttTransport } from './transport.js';
+import type { MqttConnectOptions, MqttFactory, MqttTransport, MqttWill } from './transport.js';
 import type { CloseReason, ConnectOptions, StatusEvent } from './types.js';
 import { redactText } from './url.js';
 
@@ -34,7 +34,7 @@ export interface ConnectionHooks {
   /** The socket closed (before MQTT.js schedules its retry). */
   down(): void;
   /** The Last Will for the next CONNECT, if any. */
-  will(): IClientOptions['will'] | undefined;
+  will(): MqttWill | undefined;
 }
 
 /** Status listeners, each isolated: a throwing listener is logged and the others still run. */
@@ -84,17 +84,17 @@ export class Connection {
     this.#hooks = hooks;
     this.#connectTimeoutMs = limits.connectTimeoutMs;
     this.#backoff = new Backoff({ minMs: config.reconnectMinDelay * 1000, maxMs: config.reconnectMaxDelay * 1000, strategy: options.jitter ?? 'full' });
-    const factory: MqttFactory = options.mqttFactory ?? ((o) => mqtt.connect(o) as unknown as MqttTransport);
+    const factory: MqttFactory = options.mqttFactory ?? ((o) => mqtt.connect(o as Parameters<typeof mqtt.connect>[0]) as unknown as MqttTransport);
     this.mqtt = factory(this.#mqttOptions(config, limits, options));
     this.mqtt.prependListener('close', this.#onClose);
     this.mqtt.on('connect', this.#onConnect);
     this.mqtt.on('error', this.#onError);
   }
 
-  #mqttOptions(c: ClientConfig, limits: ClientLimits, options: ConnectOptions): IClientOptions {
+  #mqttOptions(c: ClientConfig, limits: ClientLimits, options: ConnectOptions): MqttConnectOptions {
     const u = c.url;
     const ws = u.protocol === 'ws' || u.protocol === 'wss';
-    const o: IClientOptions = {
+    const o: MqttConnectOptions = {
       protocol: u.protocol,
       // MQTT.js writes hostname into the WebSocket URL as is, so IPv6 needs its brackets there.
       hostname: ws && u.host.includes(':') ? `[${u.host}]` : u.host,
@@ -112,7 +112,7 @@ export class Connection {
     };
     this.#backoff.reset();
     if (c.protocolVersion === 5) {
-      const properties: NonNullable<IClientOptions['properties']> = {};
+      const properties: NonNullable<MqttConnectOptions['properties']> = {};
       if (limits.sessionExpirySeconds !== undefined && limits.sessionExpirySeconds > 0) properties.sessionExpiryInterval = limits.sessionExpirySeconds;
       if (limits.receiveMaximum !== undefined) properties.receiveMaximum = limits.receiveMaximum;
       if (Object.keys(properties).length > 0) o.properties = properties;

@@ -69,7 +69,7 @@ export { createJsonLogger, silentLogger, parseLogLevel, serializeError, correlat
 export { TopicRouter, type Sink, type HoldAck } from './router.js';
 export { DispatchQueue, type QueueHooks, type QueueLimits, type AckTicket, type OverflowState } from './dispatch-queue.js';
 export { decodeMessage, checkShape, type Decoded, type DecodeLimits } from './inbound.js';
-export type { MqttTransport, MqttFactory } from './transport.js';
+export type { MqttTransport, MqttFactory, MqttConnectOptions, MqttWill, InboundPacket } from './transport.js';
 export * from './request.js';
 export * from './stream.js';
 export { clearRetained } from './retained.js';

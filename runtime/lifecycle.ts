@@ -8,7 +8,6 @@
  * The payload model is built from the channel's `fields` (JSON pointers) and framed and validated like any other
  * message of the channel; a contract whose model does not accept what the runtime writes fails at connect().
  */
-import type { IClientOptions } from 'mqtt';
 import type { AnyChannelDescriptor } from './descriptor.js';
 import { newEnvelopeId } from './envelope.js';
 import { ConfigError } from './errors.js';
@@ -16,6 +15,7 @@ import { parsePointer } from './json-pointer.js';
 import { dataJson, type EnvelopeWriter } from './outbound.js';
 import { buildTopic } from './topic.js';
 import type { LifecycleChannel } from './descriptor.js';
+import type { MqttWill } from './transport.js';
 
 export type LifecycleEvent = 'ready' | 'reconnected' | 'shutdown' | 'offline' | 'heartbeat';
 
@@ -73,7 +73,7 @@ export function checkLifecycleChannel(role: 'health' | 'heartbeat', spec: Lifecy
 }
 
 /** The Last Will for the next CONNECT: `offline`, framed as the channel frames its messages. */
-export function lastWill(spec: LifecycleChannel, clientId: string, writer: EnvelopeWriter): NonNullable<IClientOptions['will']> {
+export function lastWill(spec: LifecycleChannel, clientId: string, writer: EnvelopeWriter): MqttWill {
   const ch: AnyChannelDescriptor = spec.channel;
   const topic = buildTopic(ch.address, lifecycleParams(spec, clientId));
   const data = lifecycleData(spec, 'offline');

@@ -13,8 +13,7 @@
  * 2. QoS 0 fast path: MQTT.js queues a publish while it replays its outgoing store after a CONNACK
  *    (`_storeProcessing`, `_storeProcessingQueue`); a publish written directly must not overtake those.
  */
-import type { IPublishPacket } from 'mqtt';
-import type { MqttTransport } from './transport.js';
+import type { InboundPacket, MqttTransport } from './transport.js';
 
 /** The private members used (MQTT.js 5.16.0). */
 interface MqttPrivate {
@@ -41,7 +40,7 @@ export function canDeferAcks(mqtt: MqttTransport): boolean {
 }
 
 /** Sends the acknowledgement that deferAck() skipped: PUBACK for QoS 1, PUBCOMP for QoS 2. */
-export function sendAck(mqtt: MqttTransport, packet: IPublishPacket): void {
+export function sendAck(mqtt: MqttTransport, packet: InboundPacket): void {
   const m = mqtt as unknown as MqttPrivate;
   const messageId = packet.messageId;
   if (messageId === undefined || m._sendPacket === undefined) return;

@@ -3,15 +3,15 @@
  * wildcard filters are a short list checked level by level. Several sinks may share one filter: the router
  * counts them so the caller subscribes at the broker for the first and unsubscribes after the last.
  */
-import type { IPublishPacket } from 'mqtt';
 import type { AckTicket } from './dispatch-queue.js';
 import { compileFilter, matchFilter, type CompiledFilter } from './topic.js';
+import type { InboundPacket } from './transport.js';
 
 /** Withholds the acknowledgement of the message being delivered (null for QoS 0). */
 export type HoldAck = () => AckTicket | null;
 
 export interface Sink {
-  deliver(topic: string, payload: Buffer, packet: IPublishPacket, hold: HoldAck): void;
+  deliver(topic: string, payload: Buffer, packet: InboundPacket, hold: HoldAck): void;
 }
 
 interface WildcardEntry<S> {
@@ -67,7 +67,7 @@ export class TopicRouter<S extends Sink = Sink> {
   }
 
   /** Delivers to every matching sink; returns how many matched. */
-  dispatch(topic: string, payload: Buffer, packet: IPublishPacket, hold: HoldAck): number {
+  dispatch(topic: string, payload: Buffer, packet: InboundPacket, hold: HoldAck): number {
     let n = 0;
     const exact = this.#exact.get(topic);
     if (exact !== undefined) {

@@ -4,7 +4,6 @@
  * logged once, counted, handed to onInvalid and never reach the handler. Nothing a peer sends can make deliver()
  * throw: it runs inside MQTT.js's event emit, where a throw would end the process.
  */
-import type { IPublishPacket } from 'mqtt';
 import type { ChannelDescriptor, Envelope, QoS } from './descriptor.js';
 import { Deduper } from './dedupe.js';
 import { DispatchQueue, type OverflowState, type QueueHooks, type QueueLimits } from './dispatch-queue.js';
@@ -12,6 +11,7 @@ import { decodeMessage, type DecodeLimits } from './inbound.js';
 import { correlationOf, levelEnabled, serializeError, type Logger } from './logger.js';
 import type { HoldAck, Sink } from './router.js';
 import { addressParamCount, parseTopic } from './topic.js';
+import type { InboundPacket } from './transport.js';
 import type { ClientStats, InvalidMessage, MessageHandler, MessageMeta, RawHandler, RawMeta, StatusEvent, SubscriptionStats } from './types.js';
 
 /** What a subscription needs from its client. */
@@ -54,7 +54,7 @@ abstract class BaseSubscription<A, B, C> implements Sink {
     this.queue = new DispatchQueue<A, B, C>((a, b, c) => this.invoke(a, b, c), limits, hooks);
   }
 
-  abstract deliver(topic: string, payload: Buffer, packet: IPublishPacket, hold: HoldAck): void;
+  abstract deliver(topic: string, payload: Buffer, packet: InboundPacket, hold: HoldAck): void;
   protected abstract invoke(a: A, b: B, c: C): unknown;
   protected abstract handlerFailed(err: unknown, a: A, b: B, c: C): void;
 
@@ -103,7 +103,7 @@ export class ChannelSubscription<T, P extends string> extends BaseSubscription<T
     this.#hasParams = addressParamCount(o.channel.address) > 0;
   }
 
-  deliver(topic: string, payload: Buffer, packet: IPublishPacket, hold: HoldAck): void {
+  deliver(topic: string, payload: Buffer, packet: InboundPacket, hold: HoldAck): void {
     const ch = this.#channel;
     const host = this.host;
     const d = decodeMessage(ch, payload, host.decodeLimits);
@@ -173,7 +173,7 @@ export class RawSubscription extends BaseSubscription<Buffer, RawMeta, undefined
     super(filter, host, limits, null);
   }
 
-  deliver(topic: string, payload: Buffer, packet: IPublishPacket, hold: HoldAck): void {
+  deliver(topic: string, payload: Buffer, packet: InboundPacket, hold: HoldAck): void {
     if (levelEnabled(this.host.logger, 'debug')) this.host.logger.debug({ topic, bytes: payload.length }, 'received (raw)');
     this.queue.push(payload, { topic, qos: packet.qos as QoS, retain: packet.retain }, undefined, payload.length, hold);
   }

@@ -11,7 +11,6 @@
  *   subscribe: such a message is held (unacknowledged, bounded) for up to `holdMs`, and handed to the first
  *   subscription that matches it; after that it is acknowledged and dropped, counted.
  */
-import type { IPublishPacket } from 'mqtt';
 import type { QoS } from './descriptor.js';
 import type { AckTicket } from './dispatch-queue.js';
 import { abortErrorFor, ClosedError, InvalidTopicError, SubscribeFailedError, SubscribeTimeoutError } from './errors.js';
@@ -20,7 +19,7 @@ import { TopicRouter, type HoldAck } from './router.js';
 import type { ChannelSubscription, RawSubscription } from './subscription.js';
 import { compileFilter, matchFilter, type CompiledFilter } from './topic.js';
 import type { ClientStats } from './types.js';
-import type { MqttTransport } from './transport.js';
+import type { InboundPacket, MqttTransport } from './transport.js';
 import { ExpiringQueue } from './expiring-queue.js';
 
 export type AnySink = ChannelSubscription<unknown, string> | RawSubscription;
@@ -54,7 +53,7 @@ interface BrokerSub {
 interface Held {
   readonly topic: string;
   readonly payload: Buffer;
-  readonly packet: IPublishPacket;
+  readonly packet: InboundPacket;
   readonly ticket: AckTicket;
 }
 
@@ -236,7 +235,7 @@ export class SubscriptionRegistry {
   // ----- a resumed session's messages that arrive before their subscribe() ----------------------------------
 
   /** Holds an unrouted QoS 1/2 message of a persistent session; false when the hold is full (ack and drop it). */
-  hold(topic: string, payload: Buffer, packet: IPublishPacket, ticket: AckTicket): boolean {
+  hold(topic: string, payload: Buffer, packet: InboundPacket, ticket: AckTicket): boolean {
     return this.#held.push({ topic, payload, packet, ticket }, payload.length) === null;
   }
 

@@ -1,7 +1,7 @@
 /** An in-memory stand-in for the MQTT.js client (the MqttTransport slice), for unit tests only. */
 import { EventEmitter } from 'node:events';
-import type { IClientOptions, IClientPublishOptions, IPublishPacket, ISubscriptionGrant } from 'mqtt';
-import type { MqttFactory, MqttTransport } from '../../../runtime/index.js';
+import type { IClientPublishOptions, IPublishPacket, ISubscriptionGrant } from 'mqtt';
+import type { MqttConnectOptions, MqttFactory, MqttTransport } from '../../../runtime/index.js';
 
 export interface Sent {
   topic: string;
@@ -12,7 +12,7 @@ export interface Sent {
 
 export class FakeMqtt extends EventEmitter implements MqttTransport {
   connected = false;
-  options: IClientOptions = {};
+  options: MqttConnectOptions = {};
   stream?: MqttTransport['stream'];
   sent: Sent[] = [];
   subscribed: string[] = [];
