@@ -117,6 +117,7 @@ describe('package - a service installs tars-contracts', () => {
   it('ships compiled JavaScript, declarations and maps only; stays within 50 packages and 20 MB', () => {
     const dist = readdirSync(path.join(svc, 'node_modules/tars-contracts/dist/generated'));
     expect(dist).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'index.js.map', 'contract.js', 'validators.js', 'validators.d.ts']));
+    expect(dist.some((f) => f.endsWith('.d.ts.map')), 'declaration maps would point at sources the package does not ship').toBe(false);
     expect(dist.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toBe(false);
     const { packages, bytes } = installed(svc);
     const mb = bytes / 1024 / 1024;
