@@ -10,11 +10,15 @@ import type { Framing, QoS } from '@tars-contracts/runtime/contract';
 export type JsonSchema = { readonly [key: string]: unknown };
 
 export interface ContractIR {
-  readonly source: { readonly path: string; readonly sha256: string };
+  /** The document, and every other file its `$ref`s read (the sha256 covers them all). */
+  readonly source: { readonly path: string; readonly sha256: string; readonly files?: readonly string[] };
+  /** Problems that do not stop generation (each cause once), shown by the CLI. */
+  readonly warnings?: readonly { readonly message: string; readonly pointer: string; readonly line?: number }[];
   readonly info: { readonly title: string; readonly version: string; readonly description?: string };
   /** Sorted by id. */
   readonly channels: readonly ChannelIR[];
-  /** Every named schema (components/schemas), by name; internal $refs point at '#/components/schemas/<Name>'. */
+  /** Every named schema (components/schemas, plus inline payloads the loader named), by key; internal $refs point at
+   *  '#/components/schemas/<key>'. Each schema's `title` is its type name (the key, made a valid identifier). */
   readonly schemas: Readonly<Record<string, JsonSchema>>;
 }
 
@@ -42,6 +46,28 @@ export interface LifecycleIR {
   /** JSON pointers into the payload model where the runtime writes ok / event / timestamp / a fresh id. */
   readonly fields: { readonly ok?: string; readonly event?: string; readonly timestamp?: string; readonly id?: string };
   readonly timestampFormat?: 'unix-seconds' | 'unix-ms' | 'iso-8601';
+}
+
+/** One message of a channel (AsyncAPI `channel.messages`). */
+export interface MessageIR {
+  /** The message's key in the channel's `messages` (publish functions of multi-message channels use it). */
+  readonly name: string;
+  /** JSON pointer of the message (its components/messages entry when it is a `$ref`). */
+  readonly pointer: string;
+  readonly title?: string;
+  readonly summary?: string;
+  readonly description?: string;
+  readonly framing: Framing;
+  /** The payload model: a `$ref` to a named schema (components/schemas, or a name the loader derived for an inline
+   *  payload), or `{}` when the payload is not JSON Schema. */
+  readonly dataSchema: JsonSchema;
+  readonly dataTypeName: string;
+  readonly envelopeSchema: JsonSchema | null;
+  readonly envelopeTypeName: string | null;
+  readonly correlation: { readonly location: string; readonly description?: string } | null;
+  readonly stream: StreamIR | null;
+  readonly examples: readonly unknown[];
+  readonly wireExamples: readonly unknown[];
 }
 
 export interface ChannelIR {
@@ -79,6 +105,16 @@ export interface ChannelIR {
   readonly stream: StreamIR | null;
   /** `x-lifecycle`: this channel carries the runtime's health or heartbeat messages. */
   readonly lifecycle: LifecycleIR | null;
+  /** Every message of the channel, in document order (one for most channels). The channel-level framing, data
+   *  schema, examples and correlation above are the single message's, or, for several messages, the union of
+   *  their payloads (`anyOf` of their schemas, type `<Channel>Message`) with the first message's framing. */
+  readonly messages: readonly MessageIR[];
+  /** Names of the messages that are sent (the channel's send operations' `messages`, else all), and received. */
+  readonly sends: readonly string[];
+  readonly receives: readonly string[];
+  /** The address can be used as an MQTT topic (MQTT or no protocol declared, a concrete address without MQTT
+   *  wildcards): the MQTT typed functions are generated only then. */
+  readonly mqtt: boolean;
   /** Example payload models (data) from the message examples, for tests and the test kit. */
   readonly examples: readonly unknown[];
   /** Added by the generator: name of the envelope's named schema (the wire payload), null for bare channels. */

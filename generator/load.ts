@@ -16,9 +16,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node } from 'yaml';
 import type { Framing, QoS } from '@tars-contracts/runtime/contract';
-import type { ChannelIR, ContractIR, JsonSchema, ParameterIR, StreamIR, LifecycleIR } from './ir.js';
+import type { ChannelIR, ContractIR, JsonSchema, LifecycleIR, MessageIR, ParameterIR, StreamIR } from './ir.js';
+import { bundle, hasExternalRefs, type ReadFile } from './bundle.js';
 import { ContractLoadError, fromPointer, toPointer, type Diagnostic } from './diagnostics.js';
-import { camelCase, isIdentifier, requestName } from './names.js';
+import { camelCase, isIdentifier, pascalCase, requestName, typeName } from './names.js';
 
 export { ContractLoadError, formatDiagnostic, isContractLoadError, type Diagnostic } from './diagnostics.js';
 
@@ -52,8 +53,8 @@ type Obj = { [k: string]: Json };
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Load a contract from its text; `sourcePath` is what headers and messages call the document. */
-export async function loadContractFromString(text: string, sourcePath: string): Promise<ContractIR> {
-  return startLoad(text, sourcePath).done;
+export async function loadContractFromString(text: string, sourcePath: string, options: LoadOptions = {}): Promise<ContractIR> {
+  return startLoad(text, sourcePath, options).done;
 }
 
 /**
@@ -63,12 +64,14 @@ export async function loadContractFromString(text: string, sourcePath: string): 
  * with a ContractLoadError holding every diagnostic. Nothing built from `draft` may be written before
  * `done` resolves.
  */
-export function startLoad(text: string, sourcePath: string): { draft: ContractIR | null; done: Promise<ContractIR> } {
-  // The AsyncAPI parser (the slowest step) starts first, in its worker thread.
-  const parserDiags = parserDiagnostics(text, sourcePath);
-  const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+export function startLoad(text: string, sourcePath: string, options: LoadOptions = {}): { draft: ContractIR | null; done: Promise<ContractIR> } {
   const lineCounter = new LineCounter();
   const ydoc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const raw = ydoc.errors.length === 0 ? (ydoc.toJS({ maxAliasCount: 1000 }) as unknown) : undefined;
+  if (isObj(raw) && hasExternalRefs(raw)) return { draft: null, done: loadBundled(text, raw as Obj, sourcePath, new Lines(ydoc, lineCounter), options) };
+  // The AsyncAPI parser (the slowest step) starts first, in its worker thread.
+  const parserDiags = parserDiagnostics(text, sourcePath, true);
+  const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
   if (ydoc.errors.length > 0) {
     const err = new ContractLoadError(
       sourcePath,
@@ -80,7 +83,6 @@ export function startLoad(text: string, sourcePath: string): { draft: ContractIR
     );
     return { draft: null, done: parserDiags.then(() => Promise.reject(err)) };
   }
-  const raw = ydoc.toJS({ maxAliasCount: 1000 }) as unknown;
   if (!isObj(raw)) {
     const err = new ContractLoadError(sourcePath, [{ message: 'the document is not a YAML/JSON object', pointer: '#', line: 1 }]);
     return { draft: null, done: parserDiags.then(() => Promise.reject(err)) };
@@ -88,17 +90,43 @@ export function startLoad(text: string, sourcePath: string): { draft: ContractIR
   const reader = new Reader(raw as Obj, new Lines(ydoc, lineCounter));
   const ir = reader.read({ path: sourcePath, sha256 });
   const own = reader.diagnostics;
-  const done = parserDiags.then((fromParser) => {
-    // The generator's own diagnostics say more about their spot than the parser's generic schema messages.
-    const related = (a: string, b: string) => a === b || a.startsWith(b + '/') || b.startsWith(a + '/');
-    const all: Diagnostic[] = [...own, ...fromParser.filter((p) => !own.some((d) => related(d.pointer, p.pointer)))];
-    if (all.length > 0) {
-      const sorted = dedupe(all).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
-      throw new ContractLoadError(sourcePath, sorted);
-    }
-    return ir;
-  });
+  const done = parserDiags.then((fromParser) => settle(sourcePath, own, fromParser, ir));
   return { draft: own.length === 0 ? ir : null, done };
+}
+
+export interface LoadOptions {
+  /** Reads a file an external `$ref` names (a path relative to the working directory); default: the file system. */
+  readFile?: ReadFile;
+}
+
+/** A document with external `$ref`s: bundled first (every file read is hashed), then read and validated whole. */
+async function loadBundled(text: string, raw: Obj, sourcePath: string, lines: Lines, options: LoadOptions): Promise<ContractIR> {
+  const b = await bundle(raw, sourcePath, options.readFile ?? ((f) => readFile(f, 'utf8')));
+  const hash = createHash('sha256').update(text, 'utf8');
+  for (const f of b.files) hash.update(`\u0000${f.path}\u0000${f.text}`, 'utf8');
+  // The parser validates the bundled document (JSON text): its line numbers are of that text, so lines come from
+  // the pointers instead (into the main document; hoisted parts point at their components entry).
+  const fromParser = (await parserDiagnostics(JSON.stringify(b.doc), sourcePath, false)).map((d) => withLine(d, lines));
+  const reader = new Reader(b.doc, lines);
+  const ir = reader.read({ path: sourcePath, sha256: hash.digest('hex'), files: b.files.map((f) => f.path) });
+  return settle(sourcePath, [...b.diagnostics.map((d) => withLine(d, lines)), ...reader.diagnostics], fromParser, ir);
+}
+
+function withLine(d: Diagnostic, lines: Lines): Diagnostic {
+  if (d.line !== undefined) return d;
+  const line = lines.of(d.pointer);
+  return line === undefined ? d : { ...d, line };
+}
+
+/** The IR, or a ContractLoadError with every problem (the generator's own first: they say more about their spot). */
+function settle(sourcePath: string, own: readonly Diagnostic[], fromParser: readonly Diagnostic[], ir: ContractIR): ContractIR {
+  const related = (a: string, b: string) => a === b || a.startsWith(b + '/') || b.startsWith(a + '/');
+  const all: Diagnostic[] = [...own, ...fromParser.filter((p) => !own.some((d) => related(d.pointer, p.pointer)))];
+  if (all.length > 0) {
+    const sorted = dedupe(all).sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
+    throw new ContractLoadError(sourcePath, sorted);
+  }
+  return ir;
 }
 
 function dedupe(ds: Diagnostic[]): Diagnostic[] {
@@ -157,14 +185,14 @@ class ParserWorker {
   }
 }
 
-async function parserDiagnostics(text: string, sourcePath: string): Promise<Diagnostic[]> {
+async function parserDiagnostics(text: string, sourcePath: string, withLines: boolean): Promise<Diagnostic[]> {
   let raw: RawDiagnostic[];
   try {
     raw = await ParserWorker.get().validate(text);
   } catch (e) {
     return [{ message: `the AsyncAPI parser failed on ${sourcePath}: ${e instanceof Error ? e.message : String(e)}`, pointer: '#' }];
   }
-  const out: Diagnostic[] = raw.map((d) => ({ message: d.message, pointer: toPointer(d.path), ...(d.line !== undefined ? { line: d.line } : {}) }));
+  const out: Diagnostic[] = raw.map((d) => ({ message: d.message, pointer: toPointer(d.path), ...(withLines && d.line !== undefined ? { line: d.line } : {}) }));
   // Drop the vague "must match "then" schema" when a more precise problem sits below the same spot.
   return out.filter(
     (d) => !(/must match "(then|else)" schema/.test(d.message) && out.some((o) => o !== d && o.pointer.startsWith(d.pointer + '/'))),
@@ -210,6 +238,16 @@ interface Resolved {
 
 class Reader {
   readonly diagnostics: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
+  /** Schema key → type name (the key, made a usable identifier). */
+  private readonly typeNames = new Map<string, string>();
+  private readonly usedTypeNames = new Set<string>();
+  /** Inline payloads named by the loader: type name → schema; and who owns each derived name. */
+  private readonly derived = new Map<string, JsonSchema>();
+  private readonly derivedOwners = new Map<string, string>();
+  /** Channels whose MQTT functions are not generated, by cause. */
+  private readonly notMqtt = new Map<string, { id: string; ptr: string }[]>();
+  private warnedHeaders = false;
   /** Where each channel's `x-stream` extension sits (for diagnostics of the checks that need every channel). */
   private readonly streamPointers = new Map<string, string>();
   /** Where each channel's `x-lifecycle` extension sits. */
@@ -222,6 +260,12 @@ class Reader {
   private report(message: string, pointer: string): void {
     const line = this.lines.of(pointer);
     this.diagnostics.push({ message, pointer, ...(line !== undefined ? { line } : {}) });
+  }
+
+  /** A problem that does not stop generation: what cannot be expressed is generated as far as it goes. */
+  private warn(message: string, pointer: string): void {
+    const line = this.lines.of(pointer);
+    this.warnings.push({ message, pointer, ...(line !== undefined ? { line } : {}) });
   }
 
   /** The value at a '#/...' pointer, or undefined. */
@@ -261,7 +305,7 @@ class Reader {
     return cur;
   }
 
-  read(source: { path: string; sha256: string }): ContractIR {
+  read(source: { path: string; sha256: string; files?: readonly string[] }): ContractIR {
     const doc = this.doc;
     const version = doc.asyncapi;
     if (typeof version !== 'string' || !version.startsWith('3.')) {
@@ -300,12 +344,24 @@ class Reader {
     }
     const byTemplate = new Map<string, string>();
     for (const c of channels) {
+      if (c.address === '') continue;
       const template = c.address.replace(/\{[^}]*\}/g, '{}');
       const other = byTemplate.get(template);
       if (other !== undefined) {
-        this.report(`channels "${other}" and "${c.id}" have the same address ${c.address === template ? `"${c.address}"` : `template "${template}"`}: a topic must resolve to one channel`, `${c.pointer}/address`);
+        this.warn(
+          `channels "${other}" and "${c.id}" share the address ${c.address === template ? `"${c.address}"` : `template "${template}"`}: resolveTopic() gives the first, validatePayload() accepts a message valid for either`,
+          `${c.pointer}/address`,
+        );
       } else byTemplate.set(template, c.id);
     }
+    for (const [cause, list] of this.notMqtt) {
+      this.warn(
+        `${cause}: no MQTT publish/subscribe functions for ${list.map((c) => `"${c.id}"`).join(', ')} (types, validators and descriptors are generated)`,
+        list[0]!.ptr,
+      );
+    }
+    for (const [name, schema] of this.derived) schemas[name] = schema;
+    const sortedSchemas = Object.fromEntries(Object.keys(schemas).sort().map((k) => [k, schemas[k]!]));
 
     return {
       source,
@@ -315,33 +371,47 @@ class Reader {
         ...(typeof info.description === 'string' ? { description: info.description } : {}),
       },
       channels,
-      schemas,
+      schemas: sortedSchemas,
+      ...(this.warnings.length > 0 ? { warnings: [...this.warnings].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0)) } : {}),
     };
   }
 
-  /** components/schemas, sorted by name, each with `title` = its key. */
+  /**
+   * components/schemas, sorted by key, each with `title` = its type name: the key itself when it is a usable
+   * identifier, else made one deterministically (`default` → `Default`, `user.created` → `UserCreated`,
+   * `2fa-code` → `_2faCode`), with a numeric suffix when two keys give the same name. A `title` that differs
+   * from the key is kept as documentation (the key names the type).
+   */
   private readSchemas(): Record<string, JsonSchema> {
     const comps = isObj(this.doc.components) ? this.doc.components : {};
     const raw = isObj(comps.schemas) ? comps.schemas : {};
     const out: Record<string, JsonSchema> = {};
-    for (const name of Object.keys(raw).sort()) {
-      const ptr = toPointer(['components', 'schemas', name]);
-      const s = raw[name];
-      if (!isIdentifier(name)) {
-        this.report(`schema name "${name}" is not a valid TypeScript identifier`, ptr);
-      }
+    const keys = Object.keys(raw).sort();
+    // Keys that are already names first, so they keep them when a mangled key would give the same name.
+    for (const key of [...keys.filter((k) => isIdentifier(k)), ...keys.filter((k) => !isIdentifier(k))]) {
+      let name = typeName(key);
+      for (let i = 2; this.usedTypeNames.has(name); i++) name = `${typeName(key)}${i}`;
+      this.usedTypeNames.add(name);
+      this.typeNames.set(key, name);
+    }
+    for (const key of keys) {
+      const ptr = toPointer(['components', 'schemas', key]);
+      const s = raw[key];
+      const name = this.typeNames.get(key)!;
       if (typeof s === 'boolean') {
-        out[name] = { title: name, ...(s ? {} : { not: {} }) };
+        out[key] = { title: name, ...(s ? {} : { not: {} }) };
         continue;
       }
       if (!isObj(s)) {
-        this.report(`schema "${name}" is not an object`, ptr);
+        this.report(`schema "${key}" is not an object`, ptr);
         continue;
       }
-      if (s.title !== undefined && s.title !== name) {
-        this.report(`schema title "${String(s.title)}" differs from its key "${name}": names come from the key`, `${ptr}/title`);
+      const extra: Obj = {};
+      if (typeof s.title === 'string' && s.title !== key) {
+        this.warn(`schema title "${s.title}" differs from its key "${key}": the type is named ${name} (after the key); the title becomes documentation`, `${ptr}/title`);
+        if (typeof s.description !== 'string') extra.description = s.title;
       }
-      out[name] = stripExtensions({ ...s, title: name }) as JsonSchema;
+      out[key] = stripExtensions({ ...s, ...extra, title: name }) as JsonSchema;
     }
     return out;
   }
@@ -405,7 +475,19 @@ class Reader {
         }
       }
       const list = out.get(chId) ?? [];
-      list.push({ id, action, qos, retain, reply, pointer: op.pointer });
+      // The channel's messages the operation lists ('#/channels/<id>/messages/<key>'); none listed = all.
+      let messages: string[] | null = null;
+      if (Array.isArray(o.messages)) {
+        messages = [];
+        for (const [i, m] of o.messages.entries()) {
+          const ref = isObj(m) && typeof m.$ref === 'string' ? m.$ref : '';
+          const segs = ref.startsWith('#/channels/') ? fromPointer(ref) : [];
+          if (segs.length === 4 && segs[1] === chId && segs[2] === 'messages') messages.push(segs[3]!);
+          else this.report(`operation "${id}" lists a message that is not one of channel "${chId}"'s: expected { $ref: '#/channels/${chId}/messages/<name>' }`, `${op.pointer}/messages/${i}`);
+        }
+      }
+      const bindingNames = isObj(bindings.value) ? Object.keys(bindings.value) : [];
+      list.push({ id, action, qos, retain, reply, pointer: op.pointer, messages, bindings: bindingNames });
       out.set(chId, list);
     }
     return out;
@@ -437,31 +519,25 @@ class Reader {
     const ptr = chR.pointer;
     if (!isIdentifier(camelCase(id))) this.report(`channel id "${id}" does not give a usable identifier`, basePtr);
 
-    // Address and parameters
-    const address = ch.address;
-    if (typeof address !== 'string' || address === '') {
-      this.report(`channel "${id}" has no address (the MQTT topic)`, `${ptr}/address`);
+    // Address and parameters. A parameter may share a topic level with text (`dev-{id}`); the runtime fills it on
+    // publish and filters by the address pattern on receive. No address (null): not an MQTT topic.
+    const address = typeof ch.address === 'string' ? ch.address : '';
+    if (ch.address !== undefined && ch.address !== null && typeof ch.address !== 'string') {
+      this.report(`channel "${id}" has an address that is not a string`, `${ptr}/address`);
       return null;
     }
-    if (/[+#]/.test(address)) this.report(`address "${address}" contains an MQTT wildcard; use {parameters}`, `${ptr}/address`);
-    const inAddress: string[] = [];
-    for (const level of address.split('/')) {
-      const m = /^\{([^{}]+)\}$/.exec(level);
-      if (m) inAddress.push(m[1]!);
-      else if (/[{}]/.test(level)) {
-        this.report(`address level "${level}" mixes a parameter with text: a parameter must fill a whole topic level`, `${ptr}/address`);
-      }
-    }
+    const inAddress = [...address.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!);
     const dupParam = inAddress.find((p, i) => inAddress.indexOf(p) !== i);
     if (dupParam) this.report(`parameter "${dupParam}" appears twice in the address`, `${ptr}/address`);
     const paramsRaw = isObj(ch.parameters) ? ch.parameters : {};
     for (const p of Object.keys(paramsRaw)) {
-      if (!inAddress.includes(p)) this.report(`parameter "${p}" is not in the address "${address}"`, `${ptr}/parameters/${esc(p)}`);
+      if (!inAddress.includes(p)) this.warn(`parameter "${p}" is not in the address "${address}": ignored`, `${ptr}/parameters/${esc(p)}`);
     }
     const parameters: ParameterIR[] = [];
     for (const p of inAddress) {
       if (!Object.prototype.hasOwnProperty.call(paramsRaw, p)) {
-        this.report(`address parameter "{${p}}" is not declared under parameters`, `${ptr}/parameters`);
+        this.warn(`address parameter "{${p}}" is not declared under parameters: taken as any value`, `${ptr}/parameters`);
+        parameters.push({ name: p });
         continue;
       }
       const pr = this.deref(paramsRaw[p], `${ptr}/parameters/${esc(p)}`);
@@ -474,45 +550,154 @@ class Reader {
       });
     }
 
-    // Message
+    // Messages
     const msgs = isObj(ch.messages) ? ch.messages : {};
-    const msgKeys = Object.keys(msgs);
-    if (msgKeys.length !== 1) {
-      this.report(
-        msgKeys.length === 0
-          ? `channel "${id}" has no message: declare exactly one under messages`
-          : `channel "${id}" has ${msgKeys.length} messages: the generator needs exactly one`,
-        `${ptr}/messages`,
-      );
+    const messages: MessageIR[] = [];
+    for (const key of Object.keys(msgs)) {
+      const m = this.readMessage(id, key, msgs[key], `${ptr}/messages/${esc(key)}`, schemas);
+      if (m) messages.push(m);
+    }
+    if (Object.keys(msgs).length === 0) {
+      this.warn(`channel "${id}" declares no message: nothing is generated for it`, `${ptr}`);
       return null;
     }
-    const msgKey = msgKeys[0]!;
-    const msgR = this.deref(msgs[msgKey], `${ptr}/messages/${esc(msgKey)}`);
+    if (messages.length === 0) return null;
+    const single = messages.length === 1 ? messages[0]! : null;
+    let framing: Framing;
+    let dataSchema: JsonSchema;
+    let dataTypeName: string;
+    let envelopeSchema: JsonSchema | null;
+    let envelopeTypeName: string | null;
+    if (single) {
+      ({ framing, dataSchema, dataTypeName, envelopeSchema, envelopeTypeName } = single);
+    } else {
+      // Several messages: the payload is their union; framing must agree (the runtime frames per message, but the
+      // descriptor's framing describes the channel).
+      framing = messages[0]!.framing;
+      if (messages.some((m) => JSON.stringify(m.framing) !== JSON.stringify(framing))) {
+        this.report(`the messages of channel "${id}" are framed differently (x-envelope): use one framing per channel`, `${ptr}/messages`);
+      }
+      dataTypeName = this.deriveName(`${pascalCase(id)}Message`, `#union:${id}`);
+      dataSchema = { anyOf: messages.map((m) => m.dataSchema) };
+      envelopeSchema = messages.every((m) => m.envelopeSchema) ? { anyOf: messages.map((m) => m.envelopeSchema!) } : null;
+      envelopeTypeName = envelopeSchema ? this.deriveName(`${pascalCase(id)}Envelope`, `#union-envelope:${id}`) : null;
+    }
+    const messageName = single ? single.name : dataTypeName;
+
+    // QoS / retain from the send operation (else the receive one)
+    const sends = ops.filter((o) => o.action === 'send');
+    const src = sends.length > 0 ? sends : ops.filter((o) => o.action === 'receive');
+    const first = src[0];
+    for (const o of src.slice(1)) {
+      if (o.qos !== first!.qos || o.retain !== first!.retain) {
+        this.report(
+          `operations "${first!.id}" and "${o.id}" give channel "${id}" different QoS/retain (${first!.qos}/${first!.retain} vs ${o.qos}/${o.retain})`,
+          `${o.pointer}/bindings`,
+        );
+      }
+    }
+    const replies = [...new Set(ops.map((o) => o.reply).filter((r): r is string => r !== null))];
+    if (replies.length > 1) this.report(`channel "${id}" has operations with different reply channels (${replies.join(', ')})`, basePtr);
+
+    const correlation = single ? single.correlation : null;
+    const stream = single ? single.stream : null;
+    for (const m of messages) {
+      if (!single && (m.correlation || m.stream)) {
+        this.warn(`message "${m.name}" of channel "${id}" declares a correlationId or x-stream: request and stream functions need a channel with one message, so none is generated`, m.pointer);
+      }
+    }
+
+    const lifecycle = ch['x-lifecycle'] === undefined ? null : this.readLifecycle(ch['x-lifecycle'], `${ptr}/x-lifecycle`, id);
+
+    const wireExamples = messages.flatMap((m) => m.wireExamples);
+    const examples = messages.flatMap((m) => m.examples);
+
+    const str = (v: Json | undefined) => (typeof v === 'string' ? v : undefined);
+    const list = (v: Json | undefined, p: string): string[] => {
+      if (v === undefined) return [];
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+        this.report('must be a list of service names', p);
+        return [];
+      }
+      return v as string[];
+    };
+    const description = str(ch.description) ?? (single ? (single.description ?? single.summary) : undefined);
+    const title = str(ch.title) ?? single?.title;
+    const summary = str(ch.summary) ?? single?.summary;
+    const names = messages.map((m) => m.name);
+    const listed = (action: 'send' | 'receive'): string[] => {
+      const mine = ops.filter((o) => o.action === action);
+      if (mine.length === 0 || mine.some((o) => o.messages === null)) return names;
+      const set = new Set(mine.flatMap((o) => o.messages ?? []));
+      return names.filter((n) => set.has(n));
+    };
+    return {
+      id,
+      address,
+      ...(title !== undefined ? { title } : {}),
+      ...(summary !== undefined ? { summary } : {}),
+      ...(description !== undefined ? { description } : {}),
+      parameters,
+      qos: first?.qos ?? 0,
+      retain: first?.retain ?? false,
+      framing,
+      messageName,
+      dataSchema,
+      dataTypeName,
+      envelopeSchema,
+      envelopeTypeName,
+      publishers: list(ch['x-publishers'], `${ptr}/x-publishers`),
+      subscribers: list(ch['x-subscribers'], `${ptr}/x-subscribers`),
+      correlation,
+      reply: replies[0] ?? null,
+      operations: [...ops].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((o) => ({ id: o.id, action: o.action })),
+      stream,
+      lifecycle,
+      messages,
+      sends: listed('send'),
+      receives: listed('receive'),
+      mqtt: this.isMqttChannel(id, ch, ptr, address, ops),
+      examples,
+      wireExamples,
+      pointer: basePtr,
+    };
+  }
+
+  /**
+   * One message of a channel: framing (x-envelope), payload (a named schema, or an inline one the loader names),
+   * correlation, x-stream, examples. Null when it cannot be read (reported).
+   */
+  private readMessage(channelId: string, key: string, raw: Json | undefined, keyPtr: string, schemas: Record<string, JsonSchema>): MessageIR | null {
+    const msgR = this.deref(raw, keyPtr);
     if (!isObj(msgR.value)) return null;
     const msg = msgR.value;
     const msgPtr = msgR.pointer;
     const mm = /^#\/components\/messages\/([^/]+)$/.exec(msgPtr);
-    const messageName = typeof msg.name === 'string' ? msg.name : mm ? fromPointer(`#/${mm[1]}`)[0]! : msgKey;
+    const componentName = mm ? fromPointer(`#/${mm[1]}`)[0]! : undefined;
+    const label = typeof msg.name === 'string' ? msg.name : (componentName ?? key);
 
-    let payload = msg.payload;
+    let payload: Json | undefined = msg.payload;
     let payloadPtr = `${msgPtr}/payload`;
+    let jsonSchema = true;
     if (isObj(payload) && payload.schemaFormat !== undefined && payload.schema !== undefined) {
       const fmt = String(payload.schemaFormat);
-      if (!/json|asyncapi/i.test(fmt)) this.report(`payload schemaFormat "${fmt}" is not supported (JSON Schema / AsyncAPI schema only)`, `${payloadPtr}/schemaFormat`);
+      if (!/json|asyncapi/i.test(fmt)) {
+        this.warn(`payload schemaFormat "${fmt}" is not JSON Schema: message "${label}" is typed unknown and not validated`, `${payloadPtr}/schemaFormat`);
+        jsonSchema = false;
+      }
       payload = payload.schema;
       payloadPtr = `${payloadPtr}/schema`;
     }
-    if (payload === undefined) {
-      this.report(`message "${messageName}" has no payload`, msgPtr);
-      return null;
+    if (payload === undefined || !jsonSchema) {
+      if (payload === undefined) this.warn(`message "${label}" has no payload: any JSON value is accepted`, msgPtr);
+      payload = {};
     }
-    const payloadSchema = this.keepRef(payload);
-    const payloadName = this.schemaName(payload, payloadPtr, `the payload of message "${messageName}"`);
+    const payloadName = this.payloadName(payload, msgPtr, componentName ?? key, channelId);
+    const payloadSchema = this.namedRef(payload, payloadName);
 
-    // Framing
     let framing: Framing = { kind: 'bare' };
     let dataSchema: JsonSchema = payloadSchema;
-    let dataTypeName = payloadName ?? 'unknown';
+    let dataTypeName = payloadName;
     let envelopeSchema: JsonSchema | null = null;
     let envelopeTypeName: string | null = null;
     const xe = msg['x-envelope'];
@@ -530,7 +715,7 @@ class Reader {
       const resolved = this.deref(payload, payloadPtr);
       const ps = isObj(resolved.value) ? resolved.value : {};
       const props = isObj(ps.properties) ? ps.properties : undefined;
-      const envName = payloadName ?? 'payload';
+      const envName = payloadName;
       let accepted: string[] = [];
       if (!props || props.data === undefined) {
         this.report(`envelope payload "${envName}" has no "data" property (the payload model)`, props ? `${resolved.pointer}/properties` : resolved.pointer);
@@ -557,9 +742,9 @@ class Reader {
         this.report(`envelope payload "${envName}" must list "type" and "data" as required`, `${resolved.pointer}/required`);
       }
       if (props && props.data !== undefined && typeof eventType === 'string') {
-        const dataPtr = `${resolved.pointer}/properties/data`;
-        dataSchema = this.keepRef(props.data);
-        dataTypeName = this.schemaName(props.data, dataPtr, `the envelope data of message "${messageName}"`) ?? 'unknown';
+        const dataName = this.payloadName(props.data, `${resolved.pointer}/properties/data`, `${envName}Data`, channelId);
+        dataSchema = this.namedRef(props.data, dataName);
+        dataTypeName = dataName;
         envelopeSchema = payloadSchema;
         envelopeTypeName = payloadName;
         framing = {
@@ -572,23 +757,7 @@ class Reader {
       }
     }
 
-    // QoS / retain from the send operation (else the receive one)
-    const sends = ops.filter((o) => o.action === 'send');
-    const src = sends.length > 0 ? sends : ops.filter((o) => o.action === 'receive');
-    const first = src[0];
-    for (const o of src.slice(1)) {
-      if (o.qos !== first!.qos || o.retain !== first!.retain) {
-        this.report(
-          `operations "${first!.id}" and "${o.id}" give channel "${id}" different QoS/retain (${first!.qos}/${first!.retain} vs ${o.qos}/${o.retain})`,
-          `${o.pointer}/bindings`,
-        );
-      }
-    }
-    const replies = [...new Set(ops.map((o) => o.reply).filter((r): r is string => r !== null))];
-    if (replies.length > 1) this.report(`channel "${id}" has operations with different reply channels (${replies.join(', ')})`, basePtr);
-
-    // Correlation
-    let correlation: ChannelIR['correlation'] = null;
+    let correlation: MessageIR['correlation'] = null;
     if (msg.correlationId !== undefined) {
       const cR = this.deref(msg.correlationId, `${msgPtr}/correlationId`);
       if (isObj(cR.value) && typeof cR.value.location === 'string') {
@@ -599,58 +768,35 @@ class Reader {
         correlation = { location, ...(typeof cR.value.description === 'string' ? { description: cR.value.description } : {}) };
       } else this.report('correlationId needs a location', cR.pointer);
     }
-
-    // Stream (x-stream on the message): checked against the other channels in checkStreams
     let stream: StreamIR | null = null;
-    if (msg['x-stream'] !== undefined) stream = this.readStream(msg['x-stream'], `${msgPtr}/x-stream`, id);
+    if (msg['x-stream'] !== undefined) stream = this.readStream(msg['x-stream'], `${msgPtr}/x-stream`, channelId);
+    if (msg.headers !== undefined && !this.warnedHeaders) {
+      this.warnedHeaders = true;
+      this.warn('message headers are not generated or validated (MQTT 3.1.1 has no headers; MQTT 5 user properties are not mapped yet)', `${msgPtr}/headers`);
+    }
 
-    const lifecycle = ch['x-lifecycle'] === undefined ? null : this.readLifecycle(ch['x-lifecycle'], `${ptr}/x-lifecycle`, id);
-
-    // Examples
     const wireExamples: unknown[] = [];
     if (Array.isArray(msg.examples)) {
       for (const ex of msg.examples) if (isObj(ex) && ex.payload !== undefined) wireExamples.push(ex.payload);
     }
     const examples = framing.kind === 'envelope' ? wireExamples.map((w) => (isObj(w) && 'data' in w ? w.data : w)) : wireExamples;
-
     const str = (v: Json | undefined) => (typeof v === 'string' ? v : undefined);
-    const list = (v: Json | undefined, p: string): string[] => {
-      if (v === undefined) return [];
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-        this.report('must be a list of service names', p);
-        return [];
-      }
-      return v as string[];
-    };
-    const description = str(ch.description) ?? str(msg.description) ?? str(msg.summary);
-    const title = str(ch.title) ?? str(msg.title);
-    const summary = str(ch.summary) ?? str(msg.summary);
     void schemas;
     return {
-      id,
-      address,
-      ...(title !== undefined ? { title } : {}),
-      ...(summary !== undefined ? { summary } : {}),
-      ...(description !== undefined ? { description } : {}),
-      parameters,
-      qos: first?.qos ?? 0,
-      retain: first?.retain ?? false,
+      name: key,
+      pointer: msgPtr,
+      ...(str(msg.title) !== undefined ? { title: str(msg.title)! } : {}),
+      ...(str(msg.summary) !== undefined ? { summary: str(msg.summary)! } : {}),
+      ...(str(msg.description) !== undefined ? { description: str(msg.description)! } : {}),
       framing,
-      messageName,
       dataSchema,
       dataTypeName,
       envelopeSchema,
       envelopeTypeName,
-      publishers: list(ch['x-publishers'], `${ptr}/x-publishers`),
-      subscribers: list(ch['x-subscribers'], `${ptr}/x-subscribers`),
       correlation,
-      reply: replies[0] ?? null,
-      operations: [...ops].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((o) => ({ id: o.id, action: o.action })),
       stream,
-      lifecycle,
       examples,
       wireExamples,
-      pointer: basePtr,
     };
   }
 
@@ -823,20 +969,81 @@ class Reader {
     return (stripExtensions(s) ?? {}) as JsonSchema;
   }
 
-  /** The name of a payload/data schema: its components/schemas key, or an inline schema's title. */
-  private schemaName(s: Json, ptr: string, what: string): string | null {
+  /**
+   * The type name of a payload (or envelope data) schema: the named schema's type name for a `$ref` into
+   * components/schemas; for an inline schema, its `title` when that is a usable name, else a name derived from the
+   * message (or component) name, and from the channel when that is taken: deterministic, and stable as long as the
+   * document keeps its names.
+   */
+  private payloadName(s: Json, ptr: string, base: string, channelId: string): string {
     if (isObj(s) && typeof s.$ref === 'string') {
       if (s.$ref.startsWith(SCHEMA_PREFIX) && !s.$ref.slice(SCHEMA_PREFIX.length).includes('/')) {
-        return fromPointer(s.$ref)[2]!;
+        const key = fromPointer(s.$ref)[2]!;
+        return this.typeNames.get(key) ?? key;
       }
-      this.report(`${what} must $ref a named schema '#/components/schemas/<Name>' (got "${s.$ref}")`, `${ptr}/$ref`);
-      return null;
+      this.report(`a payload $ref must point at a schema in '#/components/schemas/<Name>' (got "${s.$ref}")`, `${ptr}/$ref`);
+      return 'unknown';
     }
-    if (isObj(s) && typeof s.title === 'string' && isIdentifier(s.title)) {
-      return s.title;
+    const title = isObj(s) && typeof s.title === 'string' ? s.title : undefined;
+    const wanted = title !== undefined && isIdentifier(pascalCase(title)) ? pascalCase(title) : pascalCase(base);
+    return this.deriveName(wanted, ptr, `${wanted}Payload`, `${pascalCase(channelId)}${wanted}`);
+  }
+
+  /**
+   * A free type name for `owner` (a pointer or a synthetic key): `wanted`, else the first free fallback, else the last
+   * with a numeric suffix.
+   * The same owner always gets the same name (a message used by several channels is named once).
+   */
+  private deriveName(wanted: string, owner: string, ...fallbacks: string[]): string {
+    const had = this.derivedOwners.get(owner);
+    if (had !== undefined) return had;
+    const candidates = [wanted, ...fallbacks];
+    let name = candidates.find((n) => !this.usedTypeNames.has(n));
+    if (name === undefined) {
+      const stem = candidates[candidates.length - 1]!;
+      for (let i = 2; name === undefined; i++) if (!this.usedTypeNames.has(`${stem}${i}`)) name = `${stem}${i}`;
     }
-    this.report(`${what} is an inline schema without a title: $ref a named schema from components/schemas`, ptr);
-    return null;
+    this.usedTypeNames.add(name);
+    this.derivedOwners.set(owner, name);
+    return name;
+  }
+
+  /** A `$ref` to the named schema for `s`: its own when it is one, else the inline schema registered under `name`. */
+  private namedRef(s: Json, name: string): JsonSchema {
+    if (isObj(s) && typeof s.$ref === 'string') return { $ref: s.$ref };
+    if (!this.derived.has(name)) this.derived.set(name, { ...((stripExtensions(s) ?? {}) as Obj), title: name } as JsonSchema);
+    return { $ref: `${SCHEMA_PREFIX}${name}` };
+  }
+
+  /**
+   * Whether the channel's address can be an MQTT topic for this document: the servers it may use speak MQTT (or
+   * the document names none and its bindings no other protocol), and the address is concrete (no wildcard).
+   */
+  private isMqttChannel(id: string, ch: Obj, ptr: string, address: string, ops: readonly OpInfo[]): boolean {
+    const servers = isObj(this.doc.servers) ? this.doc.servers : {};
+    const protocolOf = (v: Json | undefined): string | undefined => {
+      const r = this.deref(v, '#/servers');
+      return isObj(r.value) && typeof r.value.protocol === 'string' ? r.value.protocol.toLowerCase() : undefined;
+    };
+    let protocols: string[];
+    if (Array.isArray(ch.servers) && ch.servers.length > 0) protocols = ch.servers.map(protocolOf).filter((p): p is string => p !== undefined);
+    else protocols = Object.values(servers).map(protocolOf).filter((p): p is string => p !== undefined);
+    const bindingNames = new Set<string>([
+      ...(isObj(ch.bindings) ? Object.keys(ch.bindings) : []),
+      ...ops.flatMap((o) => o.bindings),
+    ]);
+    const MQTT = new Set(['mqtt', 'mqtts', 'secure-mqtt', 'mqtt5']);
+    let cause: string | undefined;
+    if (protocols.length > 0 ? !protocols.some((p) => MQTT.has(p)) : bindingNames.size > 0 && !bindingNames.has('mqtt') && !bindingNames.has('mqtt5')) {
+      const what = protocols.length > 0 ? [...new Set(protocols)].join(', ') : [...bindingNames].join(', ');
+      cause = `no MQTT server or binding (${what})`;
+    } else if (address === '') cause = 'no address';
+    else if (/[+#]/.test(address)) cause = 'an MQTT wildcard in the address';
+    if (cause === undefined) return true;
+    const list = this.notMqtt.get(cause) ?? [];
+    list.push({ id, ptr });
+    this.notMqtt.set(cause, list);
+    return false;
   }
 }
 
@@ -847,6 +1054,10 @@ interface OpInfo {
   retain: boolean;
   reply: string | null;
   pointer: string;
+  /** The channel messages the operation lists (their keys), or null when it lists none (= all). */
+  messages: string[] | null;
+  /** Binding protocols named on the operation. */
+  bindings: string[];
 }
 
 /** What a correlation location points at, comparable across framings: the Envelope id, or a path in the model. */

@@ -68,3 +68,13 @@ export function requestName(channelId: string): string {
   const stem = P.replace(/Request$/, '');
   return `request${stem === '' || stem === '_' ? P : stem}`;
 }
+
+/**
+ * A type name for a schema key: the key itself when it is a usable identifier, else PascalCase words
+ * (`default` → `Default`, `user.created` → `UserCreated`, `2fa-code` → `_2faCode`, `my schema` → `MySchema`).
+ */
+export function typeName(key: string): string {
+  if (isIdentifier(key)) return key;
+  const p = pascalCase(key);
+  return isIdentifier(p) ? p : `_${p}`;
+}

@@ -38,13 +38,13 @@ describe('atomic write - writeOutput', () => {
 
   it('an invalid document writes nothing (CLI)', async () => {
     const doc = path.join(dir, 'bad.yaml');
-    await writeFile(doc, 'asyncapi: 3.0.0\ninfo: { title: t, version: "1" }\nchannels:\n  a:\n    address: a\n');
+    await writeFile(doc, 'asyncapi: 3.0.0\ninfo: { title: t, version: "1" }\nchannels:\n  a:\n    address: a\n    messages:\n      m: { $ref: "#/components/messages/missing" }\n');
     const out = path.join(dir, 'out');
     await mkdir(out);
     await writeFile(path.join(out, 'keep.ts'), 'precious');
     const { result, stderr } = await captureOutput(() => main(['generate', '--input', doc, '--out', out]));
     expect(result).toBe(1);
-    expect(stderr).toContain('channel "a" has no message');
+    expect(stderr).toContain('broken $ref "#/components/messages/missing"');
     expect(stderr).toContain('nothing was written');
     expect(await readdir(out)).toEqual(['keep.ts']);
     expect((await readdir(dir)).sort()).toEqual(['bad.yaml', 'out']);

@@ -62,18 +62,6 @@ describe('errors - documents the generator rejects', () => {
 
   it.each([
     [
-      'a channel without message',
-      () => edit(greenhouse, "    messages:\n      Alarm:\n        $ref: '#/components/messages/Alarm'\n", ''),
-      'channel "alarm" has no message: declare exactly one under messages',
-      '#/channels/alarm/messages',
-    ],
-    [
-      'a parameter not in the address',
-      () => edit(greenhouse, '      sensor_id:\n        description: Hardware id of the sensor.', '      sensor:\n        description: Hardware id of the sensor.'),
-      'parameter "sensor" is not in the address "greenhouse/{zone}/sensors/{sensor_id}"',
-      '#/channels/sensorReading/parameters/sensor',
-    ],
-    [
       'an envelope whose type does not accept the canonical type',
       () => edit(fleet, 'type: { type: string, const: fleet.telemetry }', 'type: { type: string, const: fleet.telemetry.v2 }'),
       'envelope "type" of "VehicleTelemetryEnvelope" does not accept the canonical type "fleet.telemetry" (accepts "fleet.telemetry.v2")',
@@ -92,21 +80,41 @@ describe('errors - documents the generator rejects', () => {
       'channels "sensor-reading" and "sensorReading" give the same function names (sensorReading): rename one',
       '#/channels/sensorReading',
     ],
-    [
-      'two channels with the same address template',
-      () => edit(greenhouse, 'address: greenhouse/{zone}/status', 'address: greenhouse/{zone}/sensors/{id}'),
-      'channels "sensorReading" and "zoneStatus" have the same address template "greenhouse/{}/sensors/{}": a topic must resolve to one channel',
-      '#/channels/zoneStatus/address',
-    ],
-    [
-      'a payload that is an inline schema without a title',
-      () => edit(greenhouse, "      payload:\n        $ref: '#/components/schemas/Alarm'", '      payload:\n        type: object\n        properties: { a: { type: string } }'),
-      'the payload of message "Alarm" is an inline schema without a title: $ref a named schema from components/schemas',
-      '#/components/messages/Alarm/payload',
-    ],
   ])('%s', async (_, doc, message, pointer) => {
     const ds = await diagnosticsOf(doc());
     expect(ds).toContainEqual(expect.objectContaining({ message, pointer }));
+  });
+
+  describe('shapes generated with a warning, not refused', () => {
+    async function warningsOf(text: string) {
+      const ir = await loadContractFromString(text, 'doc.yaml');
+      return { ir, warnings: ir.warnings ?? [] };
+    }
+    it('a channel without message: warned, left out', async () => {
+      const { ir, warnings } = await warningsOf(edit(greenhouse, "    messages:\n      Alarm:\n        $ref: '#/components/messages/Alarm'\n", ''));
+      expect(warnings).toContainEqual(expect.objectContaining({ message: 'channel "alarm" declares no message: nothing is generated for it', pointer: '#/channels/alarm' }));
+      expect(ir.channels.map((c) => c.id)).not.toContain('alarm');
+    });
+    it('a parameter not in the address: the AsyncAPI parser refuses the document (so the generator does too)', async () => {
+      const ds = await diagnosticsOf(edit(greenhouse, '      sensor_id:\n        description: Hardware id of the sensor.', '      sensor:\n        description: Hardware id of the sensor.'));
+      expect(ds.map((d) => d.pointer)).toEqual(expect.arrayContaining(['#/channels/sensorReading/parameters', '#/channels/sensorReading/parameters/sensor']));
+    });
+    it('two channels with the same address: warned, both generated', async () => {
+      const { ir, warnings } = await warningsOf(edit(greenhouse, 'address: greenhouse/alarm', 'address: greenhouse/main/status'));
+      expect(warnings).toContainEqual(
+        expect.objectContaining({
+          message: 'channels "alarm" and "mainZoneStatus" share the address "greenhouse/main/status": resolveTopic() gives the first, validatePayload() accepts a message valid for either',
+        }),
+      );
+      expect(ir.channels.map((c) => c.id)).toEqual(expect.arrayContaining(["alarm", "mainZoneStatus"]));
+    });
+    it('an inline payload without a title gets a name derived from its message (Payload when the name is taken)', async () => {
+      const { ir } = await warningsOf(edit(greenhouse, "      payload:\n        $ref: '#/components/schemas/Alarm'", '      payload:\n        type: object\n        properties: { a: { type: string } }'));
+      const alarm = ir.channels.find((c) => c.id === 'alarm')!;
+      expect(alarm.dataTypeName).toBe('AlarmPayload');
+      expect(alarm.dataSchema).toEqual({ $ref: '#/components/schemas/AlarmPayload' });
+      expect(ir.schemas.AlarmPayload).toMatchObject({ title: 'AlarmPayload', type: 'object' });
+    });
   });
 
   describe('x-stream (stream channels)', () => {
