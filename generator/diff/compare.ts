@@ -5,13 +5,21 @@
  * through ContractIR.schemas on each side independently, so renaming a referenced schema without changing
  * its shape reports nothing. Ref cycles are cut (a pair of schemas already being compared higher up the
  * path is not entered again). A schema shared by several channels is reported once, with every channel.
+ *
+ * Every change says which direction(s) it breaks (rules.ts: backward = old sender -> new receiver, forward =
+ * new sender -> old receiver); its verdict is that of the mode checked (verdictIn). deployOrder() turns the
+ * directions into the safe upgrade order of each channel (subscribers first, publishers first, or none).
  */
 import type { ChannelIR, ContractIR, JsonSchema, ParameterIR } from '../ir.js';
-import { RULES, type RuleId, type Verdict } from './rules.js';
+import { DEFAULT_MODE, RULES, verdictIn, type Direction, type Mode, type RuleId, type Verdict } from './rules.js';
 
 export interface Change {
   readonly rule: RuleId;
+  /** The verdict in the mode checked (DiffSummary.mode). */
   readonly verdict: Verdict;
+  /** The directions this change breaks: 'backward' (old publishers -> new subscribers), 'forward' (new
+   *  publishers -> old subscribers); empty when it breaks neither. Sorted: backward first. */
+  readonly breaks: readonly Direction[];
   /** JSON pointer into the CURRENT document. For something deleted, where it would be in the current
    *  document (its parent exists there; line numbers fall back to the nearest existing ancestor). */
   readonly pointer: string;
@@ -30,6 +38,8 @@ export interface Change {
 }
 
 export interface DiffSummary {
+  /** The mode the verdicts are for. */
+  readonly mode: Mode;
   readonly breaking: number;
   readonly safe: number;
   readonly versionBefore: string;
@@ -49,12 +59,14 @@ export function majorOf(version: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export function summarize(before: ContractIR, after: ContractIR, changes: readonly Change[]): DiffSummary {
+/** Counts the verdicts of `changes` (judged in `mode`, the mode given to diffContracts). */
+export function summarize(before: ContractIR, after: ContractIR, changes: readonly Change[], mode: Mode = DEFAULT_MODE): DiffSummary {
   const breaking = changes.filter((c) => c.verdict === 'breaking').length;
   const b = majorOf(before.info.version);
   const a = majorOf(after.info.version);
   const majorBumped = b !== null && a !== null && a > b;
   return {
+    mode,
     breaking,
     safe: changes.length - breaking,
     versionBefore: before.info.version,
@@ -72,9 +84,12 @@ interface Side {
   readonly pointer: string;
 }
 
+/** A change before its verdict (which depends on the mode) is set. */
+type RawChange = Omit<Change, 'verdict'>;
+
 interface Ctx {
   readonly channel: string;
-  readonly out: Change[];
+  readonly out: RawChange[];
   /** 'beforePointer|afterPointer' of the $ref'd schemas on the current path (cycle guard). */
   readonly stack: ReadonlySet<string>;
 }
@@ -86,15 +101,25 @@ interface Emit {
   before: unknown;
   after: unknown;
   message: string;
-  note?: string | null;
+  note?: string | null | undefined;
+  /** The directions this change breaks; default: every direction the rule can break (RuleInfo.breaks). */
+  breaks?: readonly Direction[] | undefined;
 }
+
+const DIRECTIONS: readonly Direction[] = ['backward', 'forward'];
+const BACKWARD: readonly Direction[] = ['backward'];
+const FORWARD: readonly Direction[] = ['forward'];
+const BOTH = DIRECTIONS;
+const NONE: readonly Direction[] = [];
+const directions = (backward: boolean, forward: boolean): readonly Direction[] =>
+  backward ? (forward ? BOTH : BACKWARD) : forward ? FORWARD : NONE;
 
 function emit(ctx: Ctx, ruleId: RuleId, e: Emit): void {
   const info = RULES[ruleId];
   const note = e.note === null ? undefined : (e.note ?? info.note);
   ctx.out.push({
     rule: ruleId,
-    verdict: info.verdict,
+    breaks: e.breaks ?? info.breaks,
     pointer: e.pointer,
     ...(e.previousPointer !== undefined ? { previousPointer: e.previousPointer } : {}),
     channels: [ctx.channel],
@@ -140,7 +165,10 @@ const child = (side: Side, segs: readonly (string | number)[], schema: unknown):
 });
 
 const show = (v: unknown): string => (v === undefined ? '(none)' : JSON.stringify(v));
-const label = (path: string): string => (path === '' ? 'the payload' : `'${path}'`);
+/** Field paths: 'data.words[].start'; a message of a channel with several messages prefixes 'Name:'. */
+const join = (path: string, seg: string): string => (path === '' || path.endsWith(':') ? `${path}${seg}` : `${path}.${seg}`);
+const label = (path: string): string =>
+  path === '' ? 'the payload' : path.endsWith(':') ? `the payload of message ${path.slice(0, -1)}` : `'${path}'`;
 
 // ---- types
 
@@ -274,6 +302,8 @@ function walk(bIn: Side, aIn: Side, path: string, ctx: Ctx, opts: WalkOptions = 
       path,
       before: typeList(bT),
       after: typeList(aT),
+      // narrowed (the old types cover the new ones): only what old publishers send can be rejected
+      breaks: widened ? undefined : covers(bT, aT) ? BACKWARD : BOTH,
       message: `The type of ${label(path)} changed from ${bT ? [...bT].join('|') : 'any'} to ${aT ? [...aT].join('|') : 'any'}${widened ? ' (widened)' : ''}.`,
     });
   }
@@ -328,6 +358,7 @@ function walk(bIn: Side, aIn: Side, path: string, ctx: Ctx, opts: WalkOptions = 
       path,
       before: bv ?? null,
       after: av ?? null,
+      breaks: narrowed ? BACKWARD : FORWARD,
       message: `${kw} of ${label(path)} ${av === undefined ? 'was removed' : bv === undefined ? `was added (${av})` : `changed from ${bv} to ${av}`}.`,
     });
   }
@@ -336,25 +367,29 @@ function walk(bIn: Side, aIn: Side, path: string, ctx: Ctx, opts: WalkOptions = 
     const av = num(as.multipleOf);
     if (bv !== av) {
       const widened = av === undefined || (bv !== undefined && Number.isInteger(bv / av));
+      // narrowed: added, or the new step is a multiple of the old one (new values were valid before);
+      // otherwise (e.g. 2 -> 3) old and new values reject each other
+      const narrowedOnly = bv === undefined || (av !== undefined && Number.isInteger(av / bv));
       emit(c, widened ? 'RANGE_WIDENED' : 'RANGE_NO_NARROW', {
         pointer: `${a.pointer}/multipleOf`,
         previousPointer: `${prev}/multipleOf`,
         path,
         before: bv ?? null,
         after: av ?? null,
+        breaks: widened ? undefined : narrowedOnly ? BACKWARD : BOTH,
         message: `multipleOf of ${label(path)} changed from ${show(bv)} to ${show(av)}.`,
       });
     }
   }
   if (bothTypes('string')) {
-    for (const [kw, same, removed] of [
-      ['pattern', 'PATTERN_SAME', 'PATTERN_REMOVED'],
-      ['format', 'FORMAT_SAME', 'FORMAT_REMOVED'],
+    for (const [kw, added, changed, removed] of [
+      ['pattern', 'PATTERN_SAME', 'PATTERN_CHANGED', 'PATTERN_REMOVED'],
+      ['format', 'FORMAT_SAME', 'FORMAT_CHANGED', 'FORMAT_REMOVED'],
     ] as const) {
       const bv = typeof bs[kw] === 'string' ? (bs[kw] as string) : undefined;
       const av = typeof as[kw] === 'string' ? (as[kw] as string) : undefined;
       if (bv === av) continue;
-      emit(c, av === undefined ? removed : same, {
+      emit(c, av === undefined ? removed : bv === undefined ? added : changed, {
         pointer: `${a.pointer}/${kw}`,
         previousPointer: `${prev}/${kw}`,
         path,
@@ -510,6 +545,22 @@ function openness(s: JsonSchema): Openness {
 
 const OPEN_RANK = { closed: 0, schema: 1, open: 2 } as const;
 
+/**
+ * Whether a receiver's object (`obj`, openness `open`) takes a key it has no property for, sent with the
+ * schema `field` by a sender of the other version: an open object does, a closed one does not, and an
+ * `additionalProperties` schema does when comparing it with the field's schema finds nothing that breaks
+ * `direction` ('forward': the receiver is old, `obj` is the before side; 'backward': the receiver is new).
+ */
+function takesUnknownKey(open: Openness, obj: Side, field: Side, direction: Direction, c: Ctx): boolean {
+  if (open.kind !== 'schema') return open.kind === 'open';
+  const ap = child(obj, ['additionalProperties'], open.schema);
+  const scratch: RawChange[] = [];
+  const sc: Ctx = { ...c, out: scratch };
+  if (direction === 'forward') walk(ap, field, '', sc);
+  else walk(field, ap, '', sc);
+  return !scratch.some((x) => x.breaks.includes(direction));
+}
+
 function compareObject(b: Side, a: Side, path: string, c: Ctx, opts: WalkOptions): void {
   const bs = b.schema;
   const as = a.schema;
@@ -524,38 +575,45 @@ function compareObject(b: Side, a: Side, path: string, c: Ctx, opts: WalkOptions
     if (opts.skipProps?.has(name)) continue;
     const inB = name in bProps || bReq.has(name);
     const inA = name in aProps || aReq.has(name);
-    const fpath = path === '' ? name : `${path}.${name}`;
+    const fpath = join(path, name);
     const aPtr = `${a.pointer}/properties/${escapePointer(name)}`;
     const bPtr = `${b.pointer}/properties/${escapePointer(name)}`;
     if (inB && !inA) {
-      emit(c, 'FIELD_NO_DELETE', {
+      // Forward: old subscribers lose the field (and reject its absence when they require it). Backward: old
+      // publishers still send it, and the new object must take it as an unknown key.
+      const required = bReq.has(name);
+      const taken = takesUnknownKey(aOpen, a, child(b, ['properties', name], bProps[name]), 'backward', c);
+      emit(c, required ? 'REQUIRED_REMOVED' : 'FIELD_NO_DELETE', {
         pointer: aPtr,
         previousPointer: bPtr,
         path: fpath,
-        before: bReq.has(name) ? 'required' : 'optional',
+        before: required ? 'required' : 'optional',
         after: null,
-        message: `Field '${fpath}' was deleted.`,
+        message: `${required ? 'Required field' : 'Field'} '${fpath}' was deleted${taken ? '' : ' (the object does not take unknown keys)'}.`,
+        breaks: directions(!taken, true),
       });
       continue;
     }
     if (!inB && inA) {
+      // Backward is about old publishers not sending it; forward: new publishers send it, and the OLD object
+      // must take it as an unknown key.
+      const taken = takesUnknownKey(bOpen, b, child(a, ['properties', name], aProps[name]), 'forward', c);
       if (aReq.has(name))
         emit(c, 'REQUIRED_NO_ADD', {
           pointer: aPtr,
           path: fpath,
           before: null,
           after: 'required',
-          message: `Required field '${fpath}' was added.`,
+          message: `Required field '${fpath}' was added${taken ? '' : ' to a closed object'}.`,
+          breaks: directions(true, !taken),
         });
       else
-        emit(c, 'FIELD_ADDED_OPTIONAL', {
+        emit(c, taken ? 'FIELD_ADDED_OPTIONAL' : 'FIELD_ADDED_TO_CLOSED', {
           pointer: aPtr,
           path: fpath,
           before: null,
           after: 'optional',
-          message: `Optional field '${fpath}' was added.`,
-          // The note only matters when old subscribers reject unknown keys.
-          note: bOpen.kind === 'open' ? null : undefined,
+          message: `Optional field '${fpath}' was added${taken ? '' : ' to a closed object'}.`,
         });
       continue;
     }
@@ -586,7 +644,7 @@ function compareObject(b: Side, a: Side, path: string, c: Ctx, opts: WalkOptions
     walk(
       child(b, ['additionalProperties'], bOpen.schema),
       child(a, ['additionalProperties'], aOpen.schema),
-      path === '' ? '*' : `${path}.*`,
+      join(path, '*'),
       c,
     );
   } else if (bOpen.kind !== aOpen.kind) {
@@ -636,17 +694,55 @@ function opPointer(ch: ChannelIR, rest: string): string {
   return op === undefined ? `/channels/${escapePointer(ch.id)}` : `/operations/${escapePointer(op)}${rest}`;
 }
 
-const msgPointer = (ch: ChannelIR, rest = ''): string => `/components/messages/${escapePointer(ch.messageName)}${rest}`;
+/** What the comparison needs of one message of a channel (ChannelIR.messages; a channel without that list,
+ *  e.g. a hand-built IR, is described by its own fields as one message). */
+interface MessageView {
+  readonly name: string;
+  /** JSON pointer of the message in the document, without '#'. */
+  readonly pointer: string;
+  readonly framing: ChannelIR['framing'];
+  readonly dataSchema: JsonSchema;
+  readonly envelopeSchema: JsonSchema | null;
+  readonly correlation: { readonly location: string } | null;
+}
 
-function roots(ir: ContractIR, ch: ChannelIR): { env: Side | null; data: Side } {
-  let envBase = msgPointer(ch, '/payload');
+function messagesOf(ch: ChannelIR): readonly MessageView[] {
+  if (ch.messages !== undefined && ch.messages.length > 0)
+    return ch.messages.map((m) => ({
+      name: m.name,
+      pointer: m.pointer.replace(/^#/, ''),
+      framing: m.framing,
+      dataSchema: m.dataSchema,
+      envelopeSchema: m.envelopeSchema,
+      correlation: m.correlation,
+    }));
+  return [
+    {
+      name: ch.messageName,
+      pointer: `/components/messages/${escapePointer(ch.messageName)}`,
+      framing: ch.framing,
+      dataSchema: ch.dataSchema,
+      envelopeSchema: ch.envelopeSchema,
+      correlation: ch.correlation,
+    },
+  ];
+}
+
+/** Whether the channel's send (or receive) operations carry the named message (ChannelIR.sends / receives:
+ *  the messages the operations list, every message when they list none). */
+function carries(ch: ChannelIR, key: 'sends' | 'receives', message: string): boolean {
+  return ch[key] === undefined || ch[key].includes(message);
+}
+
+function roots(ir: ContractIR, m: MessageView): { env: Side | null; data: Side } {
+  let envBase = `${m.pointer}/payload`;
   let env: Side | null = null;
-  if (ch.envelopeSchema !== null) {
-    env = { ir, schema: ch.envelopeSchema, pointer: envBase };
+  if (m.envelopeSchema !== null) {
+    env = { ir, schema: m.envelopeSchema, pointer: envBase };
     envBase = resolve(env).pointer;
   }
-  const dataBase = ch.framing.kind === 'envelope' ? `${envBase}/properties/data` : envBase;
-  return { env, data: { ir, schema: ch.dataSchema, pointer: dataBase } };
+  const dataBase = m.framing.kind === 'envelope' ? `${envBase}/properties/data` : envBase;
+  return { env, data: { ir, schema: m.dataSchema, pointer: dataBase } };
 }
 
 function compareParameters(b: ChannelIR, a: ChannelIR, c: Ctx): void {
@@ -730,7 +826,7 @@ function compareParameters(b: ChannelIR, a: ChannelIR, c: Ctx): void {
   }
 }
 
-function compareChannel(bIr: ContractIR, aIr: ContractIR, b: ChannelIR, a: ChannelIR, out: Change[]): void {
+function compareChannel(bIr: ContractIR, aIr: ContractIR, b: ChannelIR, a: ChannelIR, out: RawChange[]): void {
   const c: Ctx = { channel: a.id, out, stack: new Set() };
   const chPtr = `/channels/${escapePointer(a.id)}`;
 
@@ -764,72 +860,6 @@ function compareChannel(bIr: ContractIR, aIr: ContractIR, b: ChannelIR, a: Chann
       message: `Retain of channel '${a.id}' changed from ${b.retain} to ${a.retain}.`,
     });
 
-  // framing
-  const bf = b.framing;
-  const af = a.framing;
-  if (bf.kind !== af.kind) {
-    emit(c, 'FRAMING_SAME', {
-      pointer: msgPointer(a, af.kind === 'envelope' ? '/x-envelope' : '/payload'),
-      previousPointer: msgPointer(b, bf.kind === 'envelope' ? '/x-envelope' : '/payload'),
-      path: '',
-      before: bf.kind,
-      after: af.kind,
-      message: `Channel '${a.id}' changed framing from ${bf.kind} to ${af.kind}.`,
-    });
-  } else if (bf.kind === 'envelope' && af.kind === 'envelope') {
-    const mode = (f: typeof bf) => (f.publishBare ? 'send' : f.acceptBare ? 'accept' : 'never');
-    if (mode(bf) !== mode(af)) {
-      const bAccepts = bf.acceptBare || bf.publishBare;
-      const aAccepts = af.acceptBare || af.publishBare;
-      const breaking = (bAccepts && !aAccepts) || (af.publishBare && !bAccepts);
-      emit(c, breaking ? 'FRAMING_SAME' : 'FRAMING_BARE_MODE_CHANGED', {
-        pointer: msgPointer(a, '/x-envelope/bare'),
-        previousPointer: msgPointer(b, '/x-envelope/bare'),
-        path: '',
-        before: mode(bf),
-        after: mode(af),
-        message: `x-envelope.bare of channel '${a.id}' changed from ${mode(bf)} to ${mode(af)}.`,
-      });
-    }
-    const bRoots = roots(bIr, b);
-    const aRoots = roots(aIr, a);
-    const typePtr = (r: { env: Side | null }, ch: ChannelIR) =>
-      r.env ? `${resolve(r.env).pointer}/properties/type` : msgPointer(ch, '/x-envelope/type');
-    if (bf.eventType !== af.eventType) {
-      const migrated = bf.acceptedTypes.includes(af.eventType) && af.acceptedTypes.includes(bf.eventType);
-      emit(c, migrated ? 'EVENT_TYPE_MIGRATED' : 'EVENT_TYPE_SAME', {
-        pointer: msgPointer(a, '/x-envelope/type'),
-        previousPointer: msgPointer(b, '/x-envelope/type'),
-        path: 'type',
-        before: bf.eventType,
-        after: af.eventType,
-        message: `Event type of channel '${a.id}' changed from '${bf.eventType}' to '${af.eventType}'${migrated ? ' (both are accepted on both sides)' : ''}.`,
-      });
-    }
-    const skip = new Set([bf.eventType, af.eventType]);
-    for (const t of bf.acceptedTypes)
-      if (!skip.has(t) && !af.acceptedTypes.includes(t))
-        emit(c, 'ACCEPTED_TYPE_NO_DELETE', {
-          pointer: typePtr(aRoots, a),
-          previousPointer: typePtr(bRoots, b),
-          path: 'type',
-          before: t,
-          after: null,
-          message: `Accepted event type '${t}' of channel '${a.id}' was removed.`,
-        });
-    for (const t of af.acceptedTypes)
-      if (!skip.has(t) && !bf.acceptedTypes.includes(t))
-        emit(c, 'ACCEPTED_TYPE_ADDED', {
-          pointer: typePtr(aRoots, a),
-          path: 'type',
-          before: null,
-          after: t,
-          message: `Accepted event type '${t}' was added to channel '${a.id}'.`,
-        });
-    // The rest of the Envelope (id, ts, source, extra keys); `type` and `data` are compared above/below.
-    if (bRoots.env && aRoots.env) walk(bRoots.env, aRoots.env, '', c, { skipProps: new Set(['type', 'data']) });
-  }
-
   if (a.reply !== b.reply)
     emit(c, 'REPLY_SAME', {
       pointer: opPointer(a, '/reply'),
@@ -839,27 +869,160 @@ function compareChannel(bIr: ContractIR, aIr: ContractIR, b: ChannelIR, a: Chann
       after: a.reply,
       message: `Reply channel of '${a.id}' changed from ${show(b.reply ?? undefined)} to ${show(a.reply ?? undefined)}.`,
     });
-  if ((b.correlation?.location ?? null) !== (a.correlation?.location ?? null))
+
+  const bMsgs = messagesOf(b);
+  const aMsgs = messagesOf(a);
+  if (bMsgs.length === 1 && aMsgs.length === 1) {
+    // One message on each side: compared whatever its name (message names are documentation).
+    compareMessage(bIr, aIr, a.id, bMsgs[0]!, aMsgs[0]!, '', c);
+    return;
+  }
+  // Several messages on a side: matched by name.
+  const bByName = new Map(bMsgs.map((m) => [m.name, m]));
+  const aByName = new Map(aMsgs.map((m) => [m.name, m]));
+  for (const m of aMsgs) {
+    const old = bByName.get(m.name);
+    if (old !== undefined) {
+      compareMessage(bIr, aIr, a.id, old, m, `${m.name}:`, c);
+      continue;
+    }
+    const sent = carries(a, 'sends', m.name);
+    emit(c, 'MESSAGE_ADDED', {
+      pointer: m.pointer,
+      path: `${m.name}:`,
+      before: null,
+      after: m.name,
+      message: `Message '${m.name}' was added to channel '${a.id}'${sent ? '' : ' (no send operation sends it)'}.`,
+      breaks: directions(false, sent),
+    });
+  }
+  for (const m of bMsgs) {
+    if (aByName.has(m.name)) continue;
+    const sent = carries(b, 'sends', m.name);
+    const received = carries(b, 'receives', m.name);
+    emit(c, 'MESSAGE_NO_DELETE', {
+      pointer: `${chPtr}/messages/${escapePointer(m.name)}`,
+      previousPointer: m.pointer,
+      path: `${m.name}:`,
+      before: m.name,
+      after: null,
+      message: `Message '${m.name}' was removed from channel '${a.id}'.`,
+      breaks: directions(sent, received),
+    });
+  }
+}
+
+/** Framing, event types, the rest of the Envelope, correlation and the payload model of one message.
+ *  `prefix` starts every field path ('' for a channel's only message, 'Name:' when it has several). */
+function compareMessage(
+  bIr: ContractIR,
+  aIr: ContractIR,
+  channel: string,
+  bm: MessageView,
+  am: MessageView,
+  prefix: string,
+  c: Ctx,
+): void {
+  const of = prefix === '' ? `channel '${channel}'` : `message '${am.name}' of channel '${channel}'`;
+  const bf = bm.framing;
+  const af = am.framing;
+  if (bf.kind !== af.kind) {
+    emit(c, 'FRAMING_SAME', {
+      pointer: `${am.pointer}${af.kind === 'envelope' ? '/x-envelope' : '/payload'}`,
+      previousPointer: `${bm.pointer}${bf.kind === 'envelope' ? '/x-envelope' : '/payload'}`,
+      path: prefix,
+      before: bf.kind,
+      after: af.kind,
+      message: `${of.charAt(0).toUpperCase()}${of.slice(1)} changed framing from ${bf.kind} to ${af.kind}.`,
+    });
+  } else if (bf.kind === 'envelope' && af.kind === 'envelope') {
+    const mode = (f: typeof bf) => (f.publishBare ? 'send' : f.acceptBare ? 'accept' : 'never');
+    if (mode(bf) !== mode(af)) {
+      const bAccepts = bf.acceptBare || bf.publishBare;
+      const aAccepts = af.acceptBare || af.publishBare;
+      // backward: old bare publishers, new subscribers that no longer take bare payloads;
+      // forward: new publishers send bare, old subscribers never took it
+      const backward = bAccepts && !aAccepts;
+      const forward = af.publishBare && !bAccepts;
+      emit(c, backward || forward ? 'FRAMING_SAME' : 'FRAMING_BARE_MODE_CHANGED', {
+        pointer: `${am.pointer}/x-envelope/bare`,
+        previousPointer: `${bm.pointer}/x-envelope/bare`,
+        path: prefix,
+        before: mode(bf),
+        after: mode(af),
+        message: `x-envelope.bare of ${of} changed from ${mode(bf)} to ${mode(af)}.`,
+        breaks: directions(backward, forward),
+      });
+    }
+    const bRoots = roots(bIr, bm);
+    const aRoots = roots(aIr, am);
+    const typePtr = (r: { env: Side | null }, m: MessageView) =>
+      r.env ? `${resolve(r.env).pointer}/properties/type` : `${m.pointer}/x-envelope/type`;
+    const typePath = `${prefix}type`;
+    if (bf.eventType !== af.eventType) {
+      const backward = !af.acceptedTypes.includes(bf.eventType); // old publishers' type, new subscribers
+      const forward = !bf.acceptedTypes.includes(af.eventType); // new publishers' type, old subscribers
+      emit(c, backward || forward ? 'EVENT_TYPE_SAME' : 'EVENT_TYPE_MIGRATED', {
+        pointer: `${am.pointer}/x-envelope/type`,
+        previousPointer: `${bm.pointer}/x-envelope/type`,
+        path: typePath,
+        before: bf.eventType,
+        after: af.eventType,
+        message: `Event type of ${of} changed from '${bf.eventType}' to '${af.eventType}'${backward || forward ? '' : ' (both are accepted on both sides)'}.`,
+        breaks: directions(backward, forward),
+      });
+    }
+    const skip = new Set([bf.eventType, af.eventType]);
+    for (const t of bf.acceptedTypes)
+      if (!skip.has(t) && !af.acceptedTypes.includes(t))
+        emit(c, 'ACCEPTED_TYPE_NO_DELETE', {
+          pointer: typePtr(aRoots, am),
+          previousPointer: typePtr(bRoots, bm),
+          path: typePath,
+          before: t,
+          after: null,
+          message: `Accepted event type '${t}' of ${of} was removed.`,
+        });
+    for (const t of af.acceptedTypes)
+      if (!skip.has(t) && !bf.acceptedTypes.includes(t))
+        emit(c, 'ACCEPTED_TYPE_ADDED', {
+          pointer: typePtr(aRoots, am),
+          path: typePath,
+          before: null,
+          after: t,
+          message: `Accepted event type '${t}' was added to ${of}.`,
+        });
+    // The rest of the Envelope (id, ts, source, extra keys); `type` and `data` are compared above/below.
+    if (bRoots.env && aRoots.env) walk(bRoots.env, aRoots.env, prefix, c, { skipProps: new Set(['type', 'data']) });
+  }
+
+  if ((bm.correlation?.location ?? null) !== (am.correlation?.location ?? null))
     emit(c, 'CORRELATION_SAME', {
-      pointer: msgPointer(a, '/correlationId'),
-      previousPointer: msgPointer(b, '/correlationId'),
-      path: '',
-      before: b.correlation?.location ?? null,
-      after: a.correlation?.location ?? null,
-      message: `Correlation id location of channel '${a.id}' changed from ${show(b.correlation?.location)} to ${show(a.correlation?.location)}.`,
+      pointer: `${am.pointer}/correlationId`,
+      previousPointer: `${bm.pointer}/correlationId`,
+      path: prefix,
+      before: bm.correlation?.location ?? null,
+      after: am.correlation?.location ?? null,
+      message: `Correlation id location of ${of} changed from ${show(bm.correlation?.location)} to ${show(am.correlation?.location)}.`,
     });
 
   // the payload model (only when the framing kind is unchanged: otherwise the wire shape already differs)
   if (bf.kind === af.kind) {
-    const root = af.kind === 'envelope' ? 'data' : '';
-    walk(roots(bIr, b).data, roots(aIr, a).data, root, c);
+    const root = af.kind === 'envelope' ? `${prefix}data` : prefix;
+    walk(roots(bIr, bm).data, roots(aIr, am).data, root, c);
   }
 }
 
-/** Every change from `before` to `after`, classified. Deterministic: channels in id order, fields in
- *  document order; a change reached through several channels is reported once. */
-export function diffContracts(before: ContractIR, after: ContractIR): Change[] {
-  const out: Change[] = [];
+export interface DiffOptions {
+  /** The mode the verdicts are for (default 'full'). */
+  readonly mode?: Mode;
+}
+
+/** Every change from `before` to `after`, classified, with its verdict in `options.mode`. Deterministic:
+ *  channels in id order, fields in document order; a change reached through several channels is reported once. */
+export function diffContracts(before: ContractIR, after: ContractIR, options: DiffOptions = {}): Change[] {
+  const mode = options.mode ?? DEFAULT_MODE;
+  const out: RawChange[] = [];
   const bById = new Map(before.channels.map((c) => [c.id, c]));
   const aById = new Map(after.channels.map((c) => [c.id, c]));
   const ids = [...new Set([...bById.keys(), ...aById.keys()])].sort();
@@ -886,17 +1049,105 @@ export function diffContracts(before: ContractIR, after: ContractIR): Change[] {
       });
     else if (b && a) compareChannel(before, after, b, a, out);
   }
-  return dedupe(out);
+  return dedupe(out).map(({ rule, breaks, ...rest }) => ({ rule, verdict: verdictIn(mode, rule, breaks), breaks, ...rest }));
 }
 
-function dedupe(changes: readonly Change[]): Change[] {
-  const byKey = new Map<string, Change>();
+function dedupe(changes: readonly RawChange[]): RawChange[] {
+  const byKey = new Map<string, RawChange>();
   for (const ch of changes) {
     const key = [ch.rule, ch.pointer, ch.previousPointer ?? '', JSON.stringify(ch.before), JSON.stringify(ch.after)].join('\u0000');
     const seen = byKey.get(key);
     if (seen === undefined) byKey.set(key, ch);
     else if (!seen.channels.includes(ch.channels[0]!))
-      byKey.set(key, { ...seen, channels: [...seen.channels, ...ch.channels].sort() });
+      byKey.set(key, {
+        ...seen,
+        channels: [...seen.channels, ...ch.channels].sort(),
+        breaks: DIRECTIONS.filter((d) => seen.breaks.includes(d) || ch.breaks.includes(d)),
+      });
   }
   return [...byKey.values()];
+}
+
+// ------------------------------------------------------------------------------------------------ deploy order
+
+/** subscribers-first: the changes break only forward; publishers-first: only backward; none: both directions
+ *  (or a service on both sides of a one-direction break). */
+export type DeployOrderKind = 'subscribers-first' | 'publishers-first' | 'none';
+
+export interface ChannelDeployOrder {
+  readonly channel: string;
+  readonly address: string;
+  readonly order: DeployOrderKind;
+  /** The union of the directions broken by the channel's changes. */
+  readonly breaks: readonly Direction[];
+  /** Who sends and who receives: the services of x-publishers / x-subscribers (both versions of the
+   *  channel), else its send / receive operations as 'operation <id>'. */
+  readonly publishers: readonly string[];
+  readonly subscribers: readonly string[];
+  /** Services that both publish and subscribe: upgrading one side first is impossible for them. */
+  readonly publishAndSubscribe: readonly string[];
+  /** The rule ids of the changes that break something on this channel, by direction. */
+  readonly rules: { readonly backward: readonly RuleId[]; readonly forward: readonly RuleId[] };
+  /** One sentence, e.g. "Upgrade the subscribers of `tts/say` (tts) first, then its publishers (router): ...". */
+  readonly message: string;
+}
+
+const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+
+function parties(chs: readonly ChannelIR[], side: 'publishers' | 'subscribers'): string[] {
+  const services = unique(chs.flatMap((ch) => ch[side]));
+  if (services.length > 0) return services;
+  const action = side === 'publishers' ? 'send' : 'receive';
+  return unique(chs.flatMap((ch) => ch.operations.filter((o) => o.action === action).map((o) => `operation ${o.id}`)));
+}
+
+/**
+ * The safe upgrade order of every channel whose changes break a direction, whatever the mode checks (the mode
+ * decides what fails; this says how to roll out): a forward break (old subscribers reject what new publishers
+ * send) is safe when the subscribers are upgraded first; a backward break when the publishers are; both
+ * directions on one channel leave no safe order. In channel id order.
+ */
+export function deployOrder(before: ContractIR, after: ContractIR, changes: readonly Change[]): ChannelDeployOrder[] {
+  const bById = new Map(before.channels.map((c) => [c.id, c]));
+  const aById = new Map(after.channels.map((c) => [c.id, c]));
+  const byChannel = new Map<string, Change[]>();
+  for (const ch of changes)
+    if (ch.breaks.length > 0) for (const id of ch.channels) byChannel.set(id, [...(byChannel.get(id) ?? []), ch]);
+  const result: ChannelDeployOrder[] = [];
+  for (const id of [...byChannel.keys()].sort()) {
+    const list = byChannel.get(id)!;
+    const chs = [aById.get(id), bById.get(id)].filter((x): x is ChannelIR => x !== undefined);
+    const address = chs[0]?.address ?? id;
+    const rulesFor = (d: Direction) => unique(list.filter((c) => c.breaks.includes(d)).map((c) => c.rule));
+    const rules = { backward: rulesFor('backward'), forward: rulesFor('forward') };
+    const breaks = directions(rules.backward.length > 0, rules.forward.length > 0);
+    const publishers = parties(chs, 'publishers');
+    const subscribers = parties(chs, 'subscribers');
+    const publishAndSubscribe = publishers.filter((p) => !p.startsWith('operation ') && subscribers.includes(p));
+    const names = (xs: readonly string[]) => (xs.length > 0 ? ` (${xs.join(', ')})` : '');
+    const topic = `\`${address}\``;
+    const why = [
+      ...(rules.backward.length > 0 ? [`new subscribers reject what old publishers send: ${rules.backward.join(', ')}`] : []),
+      ...(rules.forward.length > 0 ? [`old subscribers reject what new publishers send: ${rules.forward.join(', ')}`] : []),
+    ].join('; ');
+    const noOrder = `raise info.version's major and upgrade its publishers and subscribers together, or add a new channel and migrate to it`;
+    let order: DeployOrderKind;
+    let message: string;
+    if (breaks.length === 2) {
+      order = 'none';
+      message = `No deploy order is safe for ${topic}: old and new peers break each other in both directions (${why}); ${noOrder}.`;
+    } else if (publishAndSubscribe.length > 0) {
+      order = 'none';
+      const first = breaks[0] === 'forward' ? 'subscribers' : 'publishers';
+      message = `No deploy order is safe for ${topic}: ${publishAndSubscribe.join(', ')} both publish${publishAndSubscribe.length === 1 ? 'es' : ''} and subscribe${publishAndSubscribe.length === 1 ? 's' : ''}, so its ${first} cannot be upgraded first (${why}); ${noOrder}.`;
+    } else if (breaks[0] === 'forward') {
+      order = 'subscribers-first';
+      message = `Upgrade the subscribers of ${topic}${names(subscribers)} first, then its publishers${names(publishers)} (${why}).`;
+    } else {
+      order = 'publishers-first';
+      message = `Upgrade the publishers of ${topic}${names(publishers)} first, then its subscribers${names(subscribers)} (${why}).`;
+    }
+    result.push({ channel: id, address, order, breaks, publishers, subscribers, publishAndSubscribe, rules, message });
+  }
+  return result;
 }

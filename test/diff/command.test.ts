@@ -1,7 +1,8 @@
 /**
  * runDiff against a REAL temporary git repository: v1, a breaking v2, then v3 with the major version raised;
- * the three output formats; unknown refs, a broken previous document, a file to compare against; and
- * scripts/contract-diff-ci.sh (first commit skip, exit code passthrough).
+ * the three output formats; the modes (--mode, info.x-compatibility, the default full) and the deploy order;
+ * unknown refs, a broken previous document, a file to compare against; and scripts/contract-diff-ci.sh (first
+ * commit skip, exit code passthrough).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDiff } from '../../generator/diff/command.js';
-import { baseDoc, deleteChannel, prop, toYaml, type Doc } from './helpers.js';
+import { baseDoc, deleteChannel, patched, prop, toYaml, type Doc } from './helpers.js';
 
 const INPUT = 'asyncapi/tars.asyncapi.yaml';
 const SCRIPT = fileURLToPath(new URL('../../scripts/contract-diff-ci.sh', import.meta.url));
@@ -76,15 +77,25 @@ describe('runDiff in a real git repository', { timeout: 180_000 }, () => {
     expect(r.out).toMatch(/No changes/);
   });
 
-  it('a breaking v2 fails with the rule ids in the report', async () => {
+  it('a breaking v2 fails with the rule ids, directions and deploy order in the report (default mode full)', async () => {
     sha2 = commit(v2, 'v2: breaking');
     const r = await diff(['--against', 'HEAD~1']);
     expect(r.code).toBe(1);
+    expect(r.out).toContain('Mode: full - both directions (backward and forward) (default; set it with --mode or info.x-compatibility)');
     expect(r.out).toContain('CHANNEL_NO_DELETE');
     expect(r.out).toContain('RANGE_NO_NARROW');
     expect(r.out).toContain('/components/schemas/FinalTranscript/properties/confidence/maximum');
-    expect(r.out).toContain('FIELD_ADDED_OPTIONAL');
-    expect(r.out).toMatch(/FAIL: 2 breaking change\(s\) without a major version bump.*Raise info.version to 2.0.0/);
+    expect(r.out).toContain('FIELD_ADDED_TO_CLOSED');
+    expect(r.out).toContain('breaks: forward (new publishers -> old subscribers)');
+    expect(r.out).toMatch(/FAIL: 3 breaking change\(s\) without a major version bump.*Raise info.version to 2.0.0.* \[mode: full\]/);
+    // sttFinal: RANGE_NO_NARROW breaks backward, FIELD_ADDED_TO_CLOSED forward: no safe order
+    expect(r.out).toContain('Deploy order:\n  movementCommand: No deploy order is safe for `movement/command`');
+    expect(r.out).toContain('  sttFinal: No deploy order is safe for `stt/final`: old and new peers break each other in both directions');
+    // --mode backward gives the verdicts of the check before modes: the field on a closed object is safe
+    const back = await diff(['--against', 'HEAD~1', '--mode', 'backward']);
+    expect(back.code).toBe(1);
+    expect(back.out).toMatch(/Safe changes \(1\):\n  FIELD_ADDED_TO_CLOSED/);
+    expect(back.out).toMatch(/FAIL: 2 breaking change\(s\) without a major version bump/);
     // the same through a sha and through the CI script (exit code passes through)
     expect((await diff(['--against', sha1])).code).toBe(1);
     const c = ci();
@@ -96,13 +107,28 @@ describe('runDiff in a real git repository', { timeout: 180_000 }, () => {
     const r = await diff(['--against', sha1, '--format', 'json']);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.out);
-    expect(j.ok).toBe(false);
-    expect(j.summary).toMatchObject({ breaking: 2, safe: 1, versionBefore: '1.0.0', versionAfter: '1.0.0', majorBumped: false });
+    expect(j).toMatchObject({ ok: false, mode: 'full', modeSource: 'default' });
+    expect(j.summary).toMatchObject({ mode: 'full', breaking: 3, safe: 0, versionBefore: '1.0.0', versionAfter: '1.0.0', majorBumped: false });
     const rules = j.changes.map((c: { rule: string }) => c.rule).sort();
-    expect(rules).toEqual(['CHANNEL_NO_DELETE', 'FIELD_ADDED_OPTIONAL', 'RANGE_NO_NARROW']);
+    expect(rules).toEqual(['CHANNEL_NO_DELETE', 'FIELD_ADDED_TO_CLOSED', 'RANGE_NO_NARROW']);
     const range = j.changes.find((c: { rule: string }) => c.rule === 'RANGE_NO_NARROW');
-    expect(range).toMatchObject({ verdict: 'breaking', before: 1, after: 0.9, channels: ['sttFinal'] });
+    expect(range).toMatchObject({
+      verdict: 'breaking',
+      breaks: ['backward'],
+      verdicts: { backward: 'breaking', forward: 'safe', full: 'breaking' },
+      before: 1,
+      after: 0.9,
+      channels: ['sttFinal'],
+    });
     expect(typeof range.line).toBe('number');
+    expect(j.deployOrder.map((d: { channel: string; order: string }) => [d.channel, d.order])).toEqual([
+      ['movementCommand', 'none'],
+      ['sttFinal', 'none'],
+    ]);
+    expect(j.deployOrder[1]).toMatchObject({ address: 'stt/final', publishers: ['stt-worker'], subscribers: ['router'],
+      rules: { backward: ['RANGE_NO_NARROW'], forward: ['FIELD_ADDED_TO_CLOSED'] } });
+    const back = JSON.parse((await diff(['--against', sha1, '--format', 'json', '--mode', 'backward'])).out);
+    expect(back.summary).toMatchObject({ mode: 'backward', breaking: 2, safe: 1 });
   });
 
   it('--format github prints ::error with file and line, ::warning for a safe change with a note', async () => {
@@ -116,7 +142,11 @@ describe('runDiff in a real git repository', { timeout: 180_000 }, () => {
     const text = toYaml(v2).split('\n');
     expect(text[n - 1]).toMatch(/maximum: 0.9/);
     expect(lines.some((l) => /^::error .*title=CHANNEL_NO_DELETE::/.test(l))).toBe(true);
-    expect(lines.some((l) => /^::warning .*title=FIELD_ADDED_OPTIONAL::/.test(l))).toBe(true);
+    expect(lines.some((l) => /^::error .*title=FIELD_ADDED_TO_CLOSED::/.test(l))).toBe(true);
+    expect(lines.some((l) => /^::warning file=asyncapi\/tars\.asyncapi\.yaml,line=\d+,title=DEPLOY_ORDER sttFinal::No deploy order is safe/.test(l))).toBe(true);
+    // in backward mode the same field is a safe change with a note: a warning
+    const back = await diff(['--against', 'HEAD~1', '--format', 'github', '--mode', 'backward']);
+    expect(back.out.split('\n').some((l) => /^::warning .*title=FIELD_ADDED_TO_CLOSED::/.test(l))).toBe(true);
   });
 
   it('v3 raises the major version: the same breaking changes pass', async () => {
@@ -124,7 +154,7 @@ describe('runDiff in a real git repository', { timeout: 180_000 }, () => {
     const r = await diff(['--against', sha1]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('CHANNEL_NO_DELETE');
-    expect(r.out).toMatch(/OK: 2 breaking change\(s\), allowed because info.version's major was raised \(1.0.0 -> 2.0.0\)/);
+    expect(r.out).toMatch(/OK: 3 breaking change\(s\), allowed because info.version's major was raised \(1.0.0 -> 2.0.0\)/);
     const gh = await diff(['--against', sha1, '--format', 'github']);
     expect(gh.code).toBe(0);
     expect(gh.out).not.toContain('::error');
@@ -179,7 +209,75 @@ describe('runDiff in a real git repository', { timeout: 180_000 }, () => {
   it('usage errors exit 2', async () => {
     expect((await diff([])).code).toBe(2);
     expect((await diff(['--against', 'HEAD', '--format', 'xml'])).err).toMatch(/unknown --format xml/);
-    expect((await diff(['--help'])).out).toMatch(/Usage: tars-contracts diff/);
+    const mode = await diff(['--against', 'HEAD', '--mode', 'sideways']);
+    expect(mode.code).toBe(2);
+    expect(mode.err).toMatch(/unknown --mode sideways \(backward, forward, full\)/);
+    expect((await diff(['--help'])).out).toMatch(/Usage: tars-contracts diff .*--mode backward\|forward\|full/);
+  });
+
+  describe('modes: --mode, info.x-compatibility, the default', () => {
+    // a widening (forward only) and, separately, a narrowing (backward only) of the bare systemHealth channel
+    const widen = (d: Doc) => prop(d, 'Health', 'event').enum.push('restart');
+    const narrow = (d: Doc) => (prop(d, 'Health', 'event').enum = ['ready', 'error']);
+    const declare = (mode: unknown) => (d: Doc) => (d.info['x-compatibility'] = mode);
+    const files = (old: Doc, cur: Doc) => {
+      writeFileSync(join(repo, 'mode-old.yaml'), toYaml(old));
+      writeFileSync(join(repo, 'mode-cur.yaml'), toYaml(cur));
+      return ['--against', 'mode-old.yaml', '--input', 'mode-cur.yaml'];
+    };
+    afterAll(() => {
+      rmSync(join(repo, 'mode-old.yaml'), { force: true });
+      rmSync(join(repo, 'mode-cur.yaml'), { force: true });
+    });
+
+    it('the default is full; --mode picks the directions checked', async () => {
+      const w = files(baseDoc(), patched(widen));
+      const full = await diff(w);
+      expect(full.code).toBe(1);
+      expect(full.out).toContain(
+        '  systemHealth: Upgrade the subscribers of `system/health/{client_id}` (ui) first, then its publishers (stt-worker) (old subscribers reject what new publishers send: ENUM_VALUE_ADDED).',
+      );
+      expect((await diff([...w, '--mode', 'forward'])).code).toBe(1);
+      const back = await diff([...w, '--mode', 'backward']);
+      expect(back.code).toBe(0);
+      expect(back.out).toContain('Mode: backward - new subscribers must accept what old publishers send');
+      expect(back.out).toContain('(--mode)');
+      // the deploy order is given whatever the mode
+      expect(back.out).toContain('Upgrade the subscribers of `system/health/{client_id}` (ui) first');
+      const n = files(baseDoc(), patched(narrow));
+      expect((await diff([...n, '--mode', 'forward'])).code).toBe(0);
+      expect((await diff([...n, '--mode', 'backward'])).code).toBe(1);
+      const nf = await diff(n);
+      expect(nf.code).toBe(1);
+      expect(nf.out).toContain('Upgrade the publishers of `system/health/{client_id}` (stt-worker) first, then its subscribers (ui)');
+    });
+
+    it("the current document's info.x-compatibility sets the default; --mode overrides it", async () => {
+      const args = files(patched(declare('backward')), patched(declare('backward'), widen));
+      const r = await diff([...args, '--format', 'json']);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out)).toMatchObject({ ok: true, mode: 'backward', modeSource: 'document' });
+      expect(JSON.parse(r.out).modeNote).toBeUndefined();
+      const forced = await diff([...args, '--mode', 'full']);
+      expect(forced.code).toBe(1);
+      expect(forced.out).toContain('Mode: full - both directions (backward and forward) (--mode)');
+    });
+
+    it('a document that changes its info.x-compatibility is checked with the new one, and the report says so', async () => {
+      const args = files(baseDoc(), patched(declare('backward'), widen));
+      const r = await diff(args);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('(info.x-compatibility)');
+      expect(r.out).toContain("note: info.x-compatibility changed from full (default) to backward in this version; the check uses the current document's.");
+      const gh = await diff([...args, '--format', 'github']);
+      expect(gh.out).toMatch(/^::warning file=mode-cur\.yaml,line=\d+,title=MODE::info\.x-compatibility changed from full \(default\) to backward/m);
+    });
+
+    it('an invalid info.x-compatibility is an error (exit 2)', async () => {
+      const r = await diff(files(baseDoc(), patched(declare('sideways'))));
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/info\.x-compatibility of mode-cur\.yaml is "sideways": expected one of backward, forward, full/);
+    });
   });
 
   it('the CI script says so when HEAD~1 has no document yet', () => {
