@@ -47,13 +47,6 @@ import {
   wakeMicChannel,
 } from './channels.js';
 
-/** The value at a path of property names inside a payload model (undefined when absent). */
-function valueAt(value: unknown, ...path: string[]): unknown {
-  let cur = value;
-  for (const key of path) cur = cur !== null && typeof cur === 'object' ? (cur as { readonly [key: string]: unknown })[key] : undefined;
-  return cur;
-}
-
 // ---- cameraCapture ----
 
 /**
@@ -77,7 +70,7 @@ function valueAt(value: unknown, ...path: string[]): unknown {
  * @generated from channel #/channels/cameraCapture
  */
 export function publishCameraCapture(client: BusClient, data: CameraCaptureRequest, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(cameraCaptureChannel, data, options) as Promise<string>;
+  return client.publish(cameraCaptureChannel, data, options);
 }
 
 /**
@@ -154,7 +147,7 @@ export function requestCameraCapture(client: BusClient, data: CameraCaptureReque
  * @generated from channel #/channels/cameraFrame
  */
 export function publishCameraFrame(client: BusClient, data: CameraFrame, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(cameraFrameChannel, data, options) as Promise<string>;
+  return client.publish(cameraFrameChannel, data, options);
 }
 
 /**
@@ -204,7 +197,7 @@ export function subscribeCameraFrame(client: BusClient, handler: MessageHandler<
  * @generated from channel #/channels/cameraImage
  */
 export function publishCameraImage(client: BusClient, data: CameraImageResponse, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(cameraImageChannel, data, options) as Promise<string>;
+  return client.publish(cameraImageChannel, data, options);
 }
 
 /**
@@ -254,7 +247,7 @@ export function subscribeCameraImage(client: BusClient, handler: MessageHandler<
  * @generated from channel #/channels/characterGet
  */
 export function publishCharacterGet(client: BusClient, data: CharacterGetRequest, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(characterGetChannel, data, options) as Promise<string>;
+  return client.publish(characterGetChannel, data, options);
 }
 
 /**
@@ -335,7 +328,7 @@ export function requestCharacterGet(client: BusClient, data: CharacterGetRequest
  * @generated from channel #/channels/characterResult
  */
 export function publishCharacterResult(client: BusClient, data: CharacterResultData, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(characterResultChannel, data, options) as Promise<string>;
+  return client.publish(characterResultChannel, data, options);
 }
 
 /**
@@ -388,7 +381,7 @@ export function subscribeCharacterResult(client: BusClient, handler: MessageHand
  * @generated from channel #/channels/characterUpdate
  */
 export function publishCharacterUpdate(client: BusClient, data: CharacterUpdateData, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(characterUpdateChannel, data, options) as Promise<string>;
+  return client.publish(characterUpdateChannel, data, options);
 }
 
 /**
@@ -439,7 +432,7 @@ export function subscribeCharacterUpdate(client: BusClient, handler: MessageHand
  * @generated from channel #/channels/llmCancel
  */
 export function publishLlmCancel(client: BusClient, data: LLMCancel, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(llmCancelChannel, data, options) as Promise<string>;
+  return client.publish(llmCancelChannel, data, options);
 }
 
 /**
@@ -490,7 +483,7 @@ export function subscribeLlmCancel(client: BusClient, handler: MessageHandler<LL
  * @generated from channel #/channels/llmRequest
  */
 export function publishLlmRequest(client: BusClient, data: LLMRequest, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(llmRequestChannel, data, options) as Promise<string>;
+  return client.publish(llmRequestChannel, data, options);
 }
 
 /**
@@ -570,7 +563,7 @@ export function requestLlm(client: BusClient, data: LLMRequest, options?: TypedR
  * @generated from channel #/channels/llmResponse
  */
 export function publishLlmResponse(client: BusClient, data: LLMResponse, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(llmResponseChannel, data, options) as Promise<string>;
+  return client.publish(llmResponseChannel, data, options);
 }
 
 /**
@@ -622,7 +615,7 @@ export function subscribeLlmResponse(client: BusClient, handler: MessageHandler<
  * @generated from channel #/channels/llmStream
  */
 export function publishLlmStream(client: BusClient, data: LLMStreamDelta, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(llmStreamChannel, data, options) as Promise<string>;
+  return client.publish(llmStreamChannel, data, options);
 }
 
 /**
@@ -675,7 +668,7 @@ export function subscribeLlmStream(client: BusClient, handler: MessageHandler<LL
  * @generated from channel #/channels/llmStream
  */
 export function openLlmStream(client: BusClient, correlationId: string, options?: TypedStreamOptions): Promise<ReplyStream<LLMStreamDelta>> {
-  return openStream(client, llmStreamChannel, correlationId, { ...options, until: (data) => valueAt(data, "done") === true });
+  return openStream(client, llmStreamChannel, correlationId, options);
 }
 
 // ---- llmToolCallRequest ----
@@ -702,7 +695,7 @@ export function openLlmStream(client: BusClient, correlationId: string, options?
  * @generated from channel #/channels/llmToolCallRequest
  */
 export function publishLlmToolCallRequest(client: BusClient, data: ToolCallRequest, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(llmToolCallRequestChannel, data, options) as Promise<string>;
+  return client.publish(llmToolCallRequestChannel, data, options);
 }
 
 /**
@@ -783,7 +776,7 @@ export function requestLlmToolCall(client: BusClient, data: ToolCallRequest, opt
  * @generated from channel #/channels/llmToolCallResult
  */
 export function publishLlmToolCallResult(client: BusClient, data: ToolCallResult, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(llmToolCallResultChannel, data, options) as Promise<string>;
+  return client.publish(llmToolCallResultChannel, data, options);
 }
 
 /**
@@ -836,7 +829,7 @@ export function subscribeLlmToolCallResult(client: BusClient, handler: MessageHa
  * @generated from channel #/channels/llmToolsRegistry
  */
 export function publishLlmToolsRegistry(client: BusClient, data: ToolsRegistry, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(llmToolsRegistryChannel, data, options) as Promise<string>;
+  return client.publish(llmToolsRegistryChannel, data, options);
 }
 
 /**
@@ -908,7 +901,7 @@ export function clearLlmToolsRegistry(client: BusClient): Promise<void> {
  * @generated from channel #/channels/memoryQuery
  */
 export function publishMemoryQuery(client: BusClient, data: MemoryQuery, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(memoryQueryChannel, data, options) as Promise<string>;
+  return client.publish(memoryQueryChannel, data, options);
 }
 
 /**
@@ -987,7 +980,7 @@ export function requestMemoryQuery(client: BusClient, data: MemoryQuery, options
  * @generated from channel #/channels/memoryResults
  */
 export function publishMemoryResults(client: BusClient, data: MemoryResults, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(memoryResultsChannel, data, options) as Promise<string>;
+  return client.publish(memoryResultsChannel, data, options);
 }
 
 /**
@@ -1037,7 +1030,7 @@ export function subscribeMemoryResults(client: BusClient, handler: MessageHandle
  * @generated from channel #/channels/movementCommand
  */
 export function publishMovementCommand(client: BusClient, data: MovementCommand, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(movementCommandChannel, data, options) as Promise<string>;
+  return client.publish(movementCommandChannel, data, options);
 }
 
 /**
@@ -1088,7 +1081,7 @@ export function subscribeMovementCommand(client: BusClient, handler: MessageHand
  * @generated from channel #/channels/movementFrame
  */
 export function publishMovementFrame(client: BusClient, data: MovementFrame, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(movementFrameChannel, data, options) as Promise<string>;
+  return client.publish(movementFrameChannel, data, options);
 }
 
 /**
@@ -1139,7 +1132,7 @@ export function subscribeMovementFrame(client: BusClient, handler: MessageHandle
  * @generated from channel #/channels/movementState
  */
 export function publishMovementState(client: BusClient, data: MovementState, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(movementStateChannel, data, options) as Promise<string>;
+  return client.publish(movementStateChannel, data, options);
 }
 
 /**
@@ -1191,8 +1184,8 @@ export function subscribeMovementState(client: BusClient, handler: MessageHandle
  * await publishMovementStatus(client, { message_id: "esp32_123456", timestamp: 1762430400.25, event: "command_completed", command: "wave", request_id: "mv-1a2b3c4d" });
  * @generated from channel #/channels/movementStatus
  */
-export function publishMovementStatus(client: BusClient, data: MovementStatusUpdate, options?: TypedPublishOptions): Promise<void> {
-  return client.publish(movementStatusChannel, data, options) as Promise<undefined>;
+export function publishMovementStatus(client: BusClient, data: MovementStatusUpdate, options?: TypedPublishOptions): Promise<undefined> {
+  return client.publish(movementStatusChannel, data, options);
 }
 
 /**
@@ -1244,7 +1237,7 @@ export function subscribeMovementStatus(client: BusClient, handler: MessageHandl
  * @generated from channel #/channels/movementStop
  */
 export function publishMovementStop(client: BusClient, data: EmergencyStopCommand, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(movementStopChannel, data, options) as Promise<string>;
+  return client.publish(movementStopChannel, data, options);
 }
 
 /**
@@ -1297,8 +1290,8 @@ export function subscribeMovementStop(client: BusClient, handler: MessageHandler
  * await publishMovementTest(client, { message_id: "0000000000000000000000000000001e", timestamp: 1762430400.25, command: "wave", speed: 0.8, params: {}, request_id: "mv-1a2b3c4d" });
  * @generated from channel #/channels/movementTest
  */
-export function publishMovementTest(client: BusClient, data: TestMovementRequest, options?: TypedPublishOptions): Promise<void> {
-  return client.publish(movementTestChannel, data, options) as Promise<undefined>;
+export function publishMovementTest(client: BusClient, data: TestMovementRequest, options?: TypedPublishOptions): Promise<undefined> {
+  return client.publish(movementTestChannel, data, options);
 }
 
 /**
@@ -1381,7 +1374,7 @@ export function requestMovementTest(client: BusClient, data: TestMovementRequest
  * @generated from channel #/channels/sttAudioFft
  */
 export function publishSttAudioFft(client: BusClient, data: AudioFFTData, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(sttAudioFftChannel, data, options) as Promise<string>;
+  return client.publish(sttAudioFftChannel, data, options);
 }
 
 /**
@@ -1431,7 +1424,7 @@ export function subscribeSttAudioFft(client: BusClient, handler: MessageHandler<
  * @generated from channel #/channels/sttFinal
  */
 export function publishSttFinal(client: BusClient, data: FinalTranscript, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(sttFinalChannel, data, options) as Promise<string>;
+  return client.publish(sttFinalChannel, data, options);
 }
 
 /**
@@ -1480,7 +1473,7 @@ export function subscribeSttFinal(client: BusClient, handler: MessageHandler<Fin
  * @generated from channel #/channels/sttPartial
  */
 export function publishSttPartial(client: BusClient, data: PartialTranscript, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(sttPartialChannel, data, options) as Promise<string>;
+  return client.publish(sttPartialChannel, data, options);
 }
 
 /**
@@ -1530,7 +1523,7 @@ export function subscribeSttPartial(client: BusClient, handler: MessageHandler<P
  * @generated from channel #/channels/systemCharacterCurrent
  */
 export function publishSystemCharacterCurrent(client: BusClient, data: CharacterSnapshot, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(systemCharacterCurrentChannel, data, options) as Promise<string>;
+  return client.publish(systemCharacterCurrentChannel, data, options);
 }
 
 /**
@@ -1604,7 +1597,7 @@ export function clearSystemCharacterCurrent(client: BusClient): Promise<void> {
  * @generated from channel #/channels/systemHealth
  */
 export function publishSystemHealth(client: BusClient, params: { client_id: string }, data: HealthPing, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(systemHealthChannel, data, options ? { ...options, params } : { params }) as Promise<string>;
+  return client.publish(systemHealthChannel, data, options ? { ...options, params } : { params });
 }
 
 /**
@@ -1681,7 +1674,7 @@ export function clearSystemHealth(client: BusClient, params: { client_id: string
  * @generated from channel #/channels/systemHealthMovement
  */
 export function publishSystemHealthMovement(client: BusClient, data: HealthPing, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(systemHealthMovementChannel, data, options) as Promise<string>;
+  return client.publish(systemHealthMovementChannel, data, options);
 }
 
 /**
@@ -1749,8 +1742,8 @@ export function clearSystemHealthMovement(client: BusClient): Promise<void> {
  * await publishSystemHealthMovementController(client, { ok: true, event: "ready", timestamp: 12345 });
  * @generated from channel #/channels/systemHealthMovementController
  */
-export function publishSystemHealthMovementController(client: BusClient, data: HealthPing, options?: TypedPublishOptions): Promise<void> {
-  return client.publish(systemHealthMovementControllerChannel, data, options) as Promise<undefined>;
+export function publishSystemHealthMovementController(client: BusClient, data: HealthPing, options?: TypedPublishOptions): Promise<undefined> {
+  return client.publish(systemHealthMovementControllerChannel, data, options);
 }
 
 /**
@@ -1820,8 +1813,8 @@ export function clearSystemHealthMovementController(client: BusClient): Promise<
  * await publishSystemKeepalive(client, { client_id: "tars-stt" }, { ok: true, event: "heartbeat", timestamp: 1762430400.25 });
  * @generated from channel #/channels/systemKeepalive
  */
-export function publishSystemKeepalive(client: BusClient, params: { client_id: string }, data: HeartbeatPayload, options?: TypedPublishOptions): Promise<void> {
-  return client.publish(systemKeepaliveChannel, data, options ? { ...options, params } : { params }) as Promise<undefined>;
+export function publishSystemKeepalive(client: BusClient, params: { client_id: string }, data: HeartbeatPayload, options?: TypedPublishOptions): Promise<undefined> {
+  return client.publish(systemKeepaliveChannel, data, options ? { ...options, params } : { params });
 }
 
 /**
@@ -1875,7 +1868,7 @@ export function subscribeSystemKeepalive(client: BusClient, params: { client_id:
  * @generated from channel #/channels/ttsControl
  */
 export function publishTtsControl(client: BusClient, data: TtsControlCommand, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(ttsControlChannel, data, options) as Promise<string>;
+  return client.publish(ttsControlChannel, data, options);
 }
 
 /**
@@ -1928,7 +1921,7 @@ export function subscribeTtsControl(client: BusClient, handler: MessageHandler<T
  * @generated from channel #/channels/ttsSay
  */
 export function publishTtsSay(client: BusClient, data: TtsSay, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(ttsSayChannel, data, options) as Promise<string>;
+  return client.publish(ttsSayChannel, data, options);
 }
 
 /**
@@ -1979,7 +1972,7 @@ export function subscribeTtsSay(client: BusClient, handler: MessageHandler<TtsSa
  * @generated from channel #/channels/ttsStatus
  */
 export function publishTtsStatus(client: BusClient, data: TtsStatus, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(ttsStatusChannel, data, options) as Promise<string>;
+  return client.publish(ttsStatusChannel, data, options);
 }
 
 /**
@@ -2028,7 +2021,7 @@ export function subscribeTtsStatus(client: BusClient, handler: MessageHandler<Tt
  * @generated from channel #/channels/wakeEvent
  */
 export function publishWakeEvent(client: BusClient, data: WakeEvent, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(wakeEventChannel, data, options) as Promise<string>;
+  return client.publish(wakeEventChannel, data, options);
 }
 
 /**
@@ -2077,7 +2070,7 @@ export function subscribeWakeEvent(client: BusClient, handler: MessageHandler<Wa
  * @generated from channel #/channels/wakeMic
  */
 export function publishWakeMic(client: BusClient, data: WakeMicCommand, options?: TypedPublishOptions): Promise<string> {
-  return client.publish(wakeMicChannel, data, options) as Promise<string>;
+  return client.publish(wakeMicChannel, data, options);
 }
 
 /**

@@ -81,7 +81,7 @@ import {
  * Publishers: mcp-bridge. Subscribers: camera-service.
  * @generated from channel #/channels/cameraCapture
  */
-export const cameraCaptureChannel: ChannelDescriptor<CameraCaptureRequest, never> = {
+export const cameraCaptureChannel: ChannelDescriptor<CameraCaptureRequest, never, string> = {
   id: "cameraCapture",
   address: "camera/capture",
   parameters: [],
@@ -106,7 +106,7 @@ export const cameraCaptureChannel: ChannelDescriptor<CameraCaptureRequest, never
  * Publishers: camera-service. Subscribers: ui.
  * @generated from channel #/channels/cameraFrame
  */
-export const cameraFrameChannel: ChannelDescriptor<CameraFrame, never> = {
+export const cameraFrameChannel: ChannelDescriptor<CameraFrame, never, string> = {
   id: "cameraFrame",
   address: "camera/frame",
   parameters: [],
@@ -131,7 +131,7 @@ export const cameraFrameChannel: ChannelDescriptor<CameraFrame, never> = {
  * Publishers: camera-service. Subscribers: mcp-bridge.
  * @generated from channel #/channels/cameraImage
  */
-export const cameraImageChannel: ChannelDescriptor<CameraImageResponse, never> = {
+export const cameraImageChannel: ChannelDescriptor<CameraImageResponse, never, string> = {
   id: "cameraImage",
   address: "camera/image",
   parameters: [],
@@ -156,7 +156,7 @@ export const cameraImageChannel: ChannelDescriptor<CameraImageResponse, never> =
  * Publishers: llm-worker. Subscribers: memory-worker.
  * @generated from channel #/channels/characterGet
  */
-export const characterGetChannel: ChannelDescriptor<CharacterGetRequest, never> = {
+export const characterGetChannel: ChannelDescriptor<CharacterGetRequest, never, string> = {
   id: "characterGet",
   address: "character/get",
   parameters: [],
@@ -183,7 +183,7 @@ export const characterGetChannel: ChannelDescriptor<CharacterGetRequest, never> 
  * Publishers: memory-worker. Subscribers: llm-worker.
  * @generated from channel #/channels/characterResult
  */
-export const characterResultChannel: ChannelDescriptor<CharacterResultData, never> = {
+export const characterResultChannel: ChannelDescriptor<CharacterResultData, never, string> = {
   id: "characterResult",
   address: "character/result",
   parameters: [],
@@ -209,7 +209,7 @@ export const characterResultChannel: ChannelDescriptor<CharacterResultData, neve
  * Publishers: llm-worker. Subscribers: memory-worker.
  * @generated from channel #/channels/characterUpdate
  */
-export const characterUpdateChannel: ChannelDescriptor<CharacterUpdateData, never> = {
+export const characterUpdateChannel: ChannelDescriptor<CharacterUpdateData, never, string> = {
   id: "characterUpdate",
   address: "character/update",
   parameters: [],
@@ -236,7 +236,7 @@ export const characterUpdateChannel: ChannelDescriptor<CharacterUpdateData, neve
  * Publishers: none declared. Subscribers: router.
  * @generated from channel #/channels/llmCancel
  */
-export const llmCancelChannel: ChannelDescriptor<LLMCancel, never> = {
+export const llmCancelChannel: ChannelDescriptor<LLMCancel, never, string> = {
   id: "llmCancel",
   address: "llm/cancel",
   parameters: [],
@@ -261,7 +261,7 @@ export const llmCancelChannel: ChannelDescriptor<LLMCancel, never> = {
  * Publishers: router. Subscribers: llm-worker.
  * @generated from channel #/channels/llmRequest
  */
-export const llmRequestChannel: ChannelDescriptor<LLMRequest, never> = {
+export const llmRequestChannel: ChannelDescriptor<LLMRequest, never, string> = {
   id: "llmRequest",
   address: "llm/request",
   parameters: [],
@@ -286,7 +286,7 @@ export const llmRequestChannel: ChannelDescriptor<LLMRequest, never> = {
  * Publishers: llm-worker. Subscribers: router, ui, ui-web, ui-eink-display.
  * @generated from channel #/channels/llmResponse
  */
-export const llmResponseChannel: ChannelDescriptor<LLMResponse, never> = {
+export const llmResponseChannel: ChannelDescriptor<LLMResponse, never, string> = {
   id: "llmResponse",
   address: "llm/response",
   parameters: [],
@@ -312,7 +312,7 @@ export const llmResponseChannel: ChannelDescriptor<LLMResponse, never> = {
  * Publishers: llm-worker. Subscribers: router, ui-web.
  * @generated from channel #/channels/llmStream
  */
-export const llmStreamChannel: ChannelDescriptor<LLMStreamDelta, never> = {
+export const llmStreamChannel: ChannelDescriptor<LLMStreamDelta, never, string> = {
   id: "llmStream",
   address: "llm/stream",
   parameters: [],
@@ -323,6 +323,7 @@ export const llmStreamChannel: ChannelDescriptor<LLMStreamDelta, never> = {
   validateEnvelope: validateLlmStreamEnvelope,
   correlation: { location: "$message.payload#/data/id" },
   reply: null,
+  streamEnd: { pointer: "/done", equals: true },
   description: "For streaming requests only: deltas with seq 1..n and done false, then a closing delta with seq n+1, delta null, done true; then one llm/response. Every delta of one request has the request's Envelope id, so seq must be distinct (router dedupe keys on type|id|seq). The router subscribes at QoS 1.",
   examples: [
     {"message_id":"0000000000000000000000000000000a","id":"rt-1a2b3c4d","seq":1,"delta":"It is ","done":false,"provider":"openai","model":"gpt-4o-mini"},
@@ -338,7 +339,7 @@ export const llmStreamChannel: ChannelDescriptor<LLMStreamDelta, never> = {
  * Publishers: llm-worker. Subscribers: mcp-bridge.
  * @generated from channel #/channels/llmToolCallRequest
  */
-export const llmToolCallRequestChannel: ChannelDescriptor<ToolCallRequest, never> = {
+export const llmToolCallRequestChannel: ChannelDescriptor<ToolCallRequest, never, string> = {
   id: "llmToolCallRequest",
   address: "llm/tool.call.request",
   parameters: [],
@@ -364,7 +365,7 @@ export const llmToolCallRequestChannel: ChannelDescriptor<ToolCallRequest, never
  * Publishers: mcp-bridge. Subscribers: llm-worker.
  * @generated from channel #/channels/llmToolCallResult
  */
-export const llmToolCallResultChannel: ChannelDescriptor<ToolCallResult, never> = {
+export const llmToolCallResultChannel: ChannelDescriptor<ToolCallResult, never, string> = {
   id: "llmToolCallResult",
   address: "llm/tool.call.result",
   parameters: [],
@@ -391,7 +392,7 @@ export const llmToolCallResultChannel: ChannelDescriptor<ToolCallResult, never> 
  * Publishers: mcp-bridge. Subscribers: llm-worker.
  * @generated from channel #/channels/llmToolsRegistry
  */
-export const llmToolsRegistryChannel: ChannelDescriptor<ToolsRegistry, never> = {
+export const llmToolsRegistryChannel: ChannelDescriptor<ToolsRegistry, never, string> = {
   id: "llmToolsRegistry",
   address: "llm/tools/registry",
   parameters: [],
@@ -417,7 +418,7 @@ export const llmToolsRegistryChannel: ChannelDescriptor<ToolsRegistry, never> = 
  * Publishers: llm-worker, ui-web. Subscribers: memory-worker.
  * @generated from channel #/channels/memoryQuery
  */
-export const memoryQueryChannel: ChannelDescriptor<MemoryQuery, never> = {
+export const memoryQueryChannel: ChannelDescriptor<MemoryQuery, never, string> = {
   id: "memoryQuery",
   address: "memory/query",
   parameters: [],
@@ -442,7 +443,7 @@ export const memoryQueryChannel: ChannelDescriptor<MemoryQuery, never> = {
  * Publishers: memory-worker. Subscribers: llm-worker, ui-web.
  * @generated from channel #/channels/memoryResults
  */
-export const memoryResultsChannel: ChannelDescriptor<MemoryResults, never> = {
+export const memoryResultsChannel: ChannelDescriptor<MemoryResults, never, string> = {
   id: "memoryResults",
   address: "memory/results",
   parameters: [],
@@ -467,7 +468,7 @@ export const memoryResultsChannel: ChannelDescriptor<MemoryResults, never> = {
  * Publishers: router. Subscribers: movement-service.
  * @generated from channel #/channels/movementCommand
  */
-export const movementCommandChannel: ChannelDescriptor<MovementCommand, never> = {
+export const movementCommandChannel: ChannelDescriptor<MovementCommand, never, string> = {
   id: "movementCommand",
   address: "movement/command",
   parameters: [],
@@ -492,7 +493,7 @@ export const movementCommandChannel: ChannelDescriptor<MovementCommand, never> =
  * Publishers: movement-service. Subscribers: esp32.
  * @generated from channel #/channels/movementFrame
  */
-export const movementFrameChannel: ChannelDescriptor<MovementFrame, never> = {
+export const movementFrameChannel: ChannelDescriptor<MovementFrame, never, string> = {
   id: "movementFrame",
   address: "movement/frame",
   parameters: [],
@@ -517,7 +518,7 @@ export const movementFrameChannel: ChannelDescriptor<MovementFrame, never> = {
  * Publishers: movement-service. Subscribers: router, ui.
  * @generated from channel #/channels/movementState
  */
-export const movementStateChannel: ChannelDescriptor<MovementState, never> = {
+export const movementStateChannel: ChannelDescriptor<MovementState, never, string> = {
   id: "movementState",
   address: "movement/state",
   parameters: [],
@@ -542,7 +543,7 @@ export const movementStateChannel: ChannelDescriptor<MovementState, never> = {
  * Publishers: esp32. Subscribers: router, ui.
  * @generated from channel #/channels/movementStatus
  */
-export const movementStatusChannel: ChannelDescriptor<MovementStatusUpdate, never> = {
+export const movementStatusChannel: ChannelDescriptor<MovementStatusUpdate, never, undefined> = {
   id: "movementStatus",
   address: "movement/status",
   parameters: [],
@@ -568,7 +569,7 @@ export const movementStatusChannel: ChannelDescriptor<MovementStatusUpdate, neve
  * Publishers: llm-worker. Subscribers: esp32.
  * @generated from channel #/channels/movementStop
  */
-export const movementStopChannel: ChannelDescriptor<EmergencyStopCommand, never> = {
+export const movementStopChannel: ChannelDescriptor<EmergencyStopCommand, never, string> = {
   id: "movementStop",
   address: "movement/stop",
   parameters: [],
@@ -594,7 +595,7 @@ export const movementStopChannel: ChannelDescriptor<EmergencyStopCommand, never>
  * Publishers: router, llm-worker, movement-service. Subscribers: esp32, movement-service.
  * @generated from channel #/channels/movementTest
  */
-export const movementTestChannel: ChannelDescriptor<TestMovementRequest, never> = {
+export const movementTestChannel: ChannelDescriptor<TestMovementRequest, never, undefined> = {
   id: "movementTest",
   address: "movement/test",
   parameters: [],
@@ -621,7 +622,7 @@ export const movementTestChannel: ChannelDescriptor<TestMovementRequest, never> 
  * Publishers: stt-worker. Subscribers: ui, ui-web.
  * @generated from channel #/channels/sttAudioFft
  */
-export const sttAudioFftChannel: ChannelDescriptor<AudioFFTData, never> = {
+export const sttAudioFftChannel: ChannelDescriptor<AudioFFTData, never, string> = {
   id: "sttAudioFft",
   address: "stt/audio_fft",
   parameters: [],
@@ -646,7 +647,7 @@ export const sttAudioFftChannel: ChannelDescriptor<AudioFFTData, never> = {
  * Publishers: stt-worker. Subscribers: router, memory-worker, wake-activation, ui, ui-web, ui-eink-display.
  * @generated from channel #/channels/sttFinal
  */
-export const sttFinalChannel: ChannelDescriptor<FinalTranscript, never> = {
+export const sttFinalChannel: ChannelDescriptor<FinalTranscript, never, string> = {
   id: "sttFinal",
   address: "stt/final",
   parameters: [],
@@ -672,7 +673,7 @@ export const sttFinalChannel: ChannelDescriptor<FinalTranscript, never> = {
  * Publishers: stt-worker. Subscribers: ui, ui-web.
  * @generated from channel #/channels/sttPartial
  */
-export const sttPartialChannel: ChannelDescriptor<PartialTranscript, never> = {
+export const sttPartialChannel: ChannelDescriptor<PartialTranscript, never, string> = {
   id: "sttPartial",
   address: "stt/partial",
   parameters: [],
@@ -697,7 +698,7 @@ export const sttPartialChannel: ChannelDescriptor<PartialTranscript, never> = {
  * Publishers: memory-worker. Subscribers: llm-worker.
  * @generated from channel #/channels/systemCharacterCurrent
  */
-export const systemCharacterCurrentChannel: ChannelDescriptor<CharacterSnapshot, never> = {
+export const systemCharacterCurrentChannel: ChannelDescriptor<CharacterSnapshot, never, string> = {
   id: "systemCharacterCurrent",
   address: "system/character/current",
   parameters: [],
@@ -722,7 +723,7 @@ export const systemCharacterCurrentChannel: ChannelDescriptor<CharacterSnapshot,
  * Publishers: router, stt-worker, tts-worker, llm-worker, memory-worker, camera-service, movement-service, wake-activation, config-manager, ui-eink-display, esp32. Subscribers: router, wake-activation, ui-web.
  * @generated from channel #/channels/systemHealth
  */
-export const systemHealthChannel: ChannelDescriptor<HealthPing, 'client_id'> = {
+export const systemHealthChannel: ChannelDescriptor<HealthPing, 'client_id', string> = {
   id: "systemHealth",
   address: "system/health/{client_id}",
   parameters: ["client_id"],
@@ -748,7 +749,7 @@ export const systemHealthChannel: ChannelDescriptor<HealthPing, 'client_id'> = {
  * Publishers: movement-service. Subscribers: ui-web.
  * @generated from channel #/channels/systemHealthMovement
  */
-export const systemHealthMovementChannel: ChannelDescriptor<HealthPing, never> = {
+export const systemHealthMovementChannel: ChannelDescriptor<HealthPing, never, string> = {
   id: "systemHealthMovement",
   address: "system/health/movement",
   parameters: [],
@@ -774,7 +775,7 @@ export const systemHealthMovementChannel: ChannelDescriptor<HealthPing, never> =
  * Publishers: esp32. Subscribers: ui-web.
  * @generated from channel #/channels/systemHealthMovementController
  */
-export const systemHealthMovementControllerChannel: ChannelDescriptor<HealthPing, never> = {
+export const systemHealthMovementControllerChannel: ChannelDescriptor<HealthPing, never, undefined> = {
   id: "systemHealthMovementController",
   address: "system/health/movement-controller",
   parameters: [],
@@ -799,7 +800,7 @@ export const systemHealthMovementControllerChannel: ChannelDescriptor<HealthPing
  * Publishers: stt-worker, llm-worker, memory-worker, camera-service, config-manager, ui-eink-display. Subscribers: none declared.
  * @generated from channel #/channels/systemKeepalive
  */
-export const systemKeepaliveChannel: ChannelDescriptor<HeartbeatPayload, 'client_id'> = {
+export const systemKeepaliveChannel: ChannelDescriptor<HeartbeatPayload, 'client_id', undefined> = {
   id: "systemKeepalive",
   address: "system/keepalive/{client_id}",
   parameters: ["client_id"],
@@ -824,7 +825,7 @@ export const systemKeepaliveChannel: ChannelDescriptor<HeartbeatPayload, 'client
  * Publishers: wake-activation. Subscribers: tts-worker.
  * @generated from channel #/channels/ttsControl
  */
-export const ttsControlChannel: ChannelDescriptor<TtsControlCommand, never> = {
+export const ttsControlChannel: ChannelDescriptor<TtsControlCommand, never, string> = {
   id: "ttsControl",
   address: "tts/control",
   parameters: [],
@@ -849,7 +850,7 @@ export const ttsControlChannel: ChannelDescriptor<TtsControlCommand, never> = {
  * Publishers: router, llm-worker. Subscribers: tts-worker, stt-worker, memory-worker, ui-web.
  * @generated from channel #/channels/ttsSay
  */
-export const ttsSayChannel: ChannelDescriptor<TtsSay, never> = {
+export const ttsSayChannel: ChannelDescriptor<TtsSay, never, string> = {
   id: "ttsSay",
   address: "tts/say",
   parameters: [],
@@ -874,7 +875,7 @@ export const ttsSayChannel: ChannelDescriptor<TtsSay, never> = {
  * Publishers: tts-worker. Subscribers: router, stt-worker, wake-activation, ui, ui-web.
  * @generated from channel #/channels/ttsStatus
  */
-export const ttsStatusChannel: ChannelDescriptor<TtsStatus, never> = {
+export const ttsStatusChannel: ChannelDescriptor<TtsStatus, never, string> = {
   id: "ttsStatus",
   address: "tts/status",
   parameters: [],
@@ -899,7 +900,7 @@ export const ttsStatusChannel: ChannelDescriptor<TtsStatus, never> = {
  * Publishers: wake-activation. Subscribers: router, stt-worker, ui-eink-display.
  * @generated from channel #/channels/wakeEvent
  */
-export const wakeEventChannel: ChannelDescriptor<WakeEvent, never> = {
+export const wakeEventChannel: ChannelDescriptor<WakeEvent, never, string> = {
   id: "wakeEvent",
   address: "wake/event",
   parameters: [],
@@ -924,7 +925,7 @@ export const wakeEventChannel: ChannelDescriptor<WakeEvent, never> = {
  * Publishers: wake-activation. Subscribers: stt-worker.
  * @generated from channel #/channels/wakeMic
  */
-export const wakeMicChannel: ChannelDescriptor<WakeMicCommand, never> = {
+export const wakeMicChannel: ChannelDescriptor<WakeMicCommand, never, string> = {
   id: "wakeMic",
   address: "wake/mic",
   parameters: [],

@@ -18,7 +18,7 @@ export type AnyChannel = [ChannelId] extends [never] ? ChannelDescriptor<unknown
 /** A concrete topic resolved to its channel, with the parameter values taken from the topic levels. */
 export type ResolvedTopic = CatalogResolvedTopic<AnyChannel>;
 
-const catalog = createTopicCatalog<AnyChannel>("TARS MQTT bus", Object.values(channels) as AnyChannel[], {});
+const catalog = createTopicCatalog<AnyChannel>("TARS MQTT bus", Object.values(channels) as AnyChannel[]);
 
 /**
  * Resolve a concrete topic (e.g. "system/health/tars-stt") to its channel and parameter values, level by level.

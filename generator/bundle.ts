@@ -57,7 +57,10 @@ export async function bundle(doc: Obj, mainPath: string, readFile: ReadFile): Pr
   const parsed = new Map<string, Json | undefined>();
   const hoisted = new Map<string, string>(); // 'file#pointer' → internal ref
   const origins = new Map<string, string>();
-  const components: Obj = isObj(doc.components) ? doc.components : {};
+  // One copy per section, mutated in place from here on: a hoist that recurses into another hoist must see (and fill)
+  // the same section object.
+  const components: Obj = {};
+  if (isObj(doc.components)) for (const [k, v] of Object.entries(doc.components)) components[k] = isObj(v) ? { ...v } : v;
   const out: Obj = { ...doc };
 
   async function load(file: string): Promise<Json | undefined> {
@@ -136,9 +139,9 @@ export async function bundle(doc: Obj, mainPath: string, readFile: ReadFile): Pr
       const internal = toPointer(['components', section, name]);
       hoisted.set(key, internal);
       origins.set(internal, key);
-      const sectionObj: Obj = isObj(components[section]) ? { ...(components[section] as Obj) } : {};
+      if (!isObj(components[section])) components[section] = {};
+      const sectionObj = components[section] as Obj;
       sectionObj[name] = {}; // reserve the name before recursing (cycles come back through `hoisted`)
-      components[section] = sectionObj;
       sectionObj[name] = await rewrite(targetValue, refFile, ['components', section, name]);
       return { $ref: internal };
     }
@@ -158,9 +161,9 @@ export async function bundle(doc: Obj, mainPath: string, readFile: ReadFile): Pr
   for (const section of Object.keys(components)) {
     const s = components[section];
     if (!isObj(s)) continue;
-    const copy: Obj = {};
-    for (const [name, v] of Object.entries(s)) copy[name] = origins.has(toPointer(['components', section, name])) ? v : await rewrite(v, mainPath, ['components', section, name]);
-    components[section] = { ...(components[section] as Obj), ...copy };
+    for (const name of Object.keys(s)) {
+      if (!origins.has(toPointer(['components', section, name]))) s[name] = await rewrite(s[name]!, mainPath, ['components', section, name]);
+    }
   }
   if (Object.keys(components).length > 0) out.components = components;
   const files = [...texts].map(([p, text]) => ({ path: p, text })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -10,6 +10,7 @@
  * Every problem is collected, then thrown together as one ContractLoadError. The IR holds no parser objects
  * and is ordered deterministically (channels by id, schemas by name).
  */
+import { forEachFormat, isKnownFormat } from './formats.js';
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { readFile } from 'node:fs/promises';
@@ -314,6 +315,7 @@ class Reader {
     const info = isObj(doc.info) ? doc.info : {};
     const schemas = this.readSchemas();
     this.checkAllRefs(doc, '#');
+    this.warnUnknownFormats();
 
     const channelsRaw = isObj(doc.channels) ? doc.channels : {};
     const ops = this.readOperations(channelsRaw);
@@ -361,6 +363,27 @@ class Reader {
       );
     }
     for (const [name, schema] of this.derived) schemas[name] = schema;
+    // Schemas are keyed by their type name from here on (`2fa-code` → `_2faCode`, `default` → `Default`), so every
+    // emitter can use the key as an identifier; refs follow.
+    const renamed = new Map([...this.typeNames].filter(([key, name]) => key !== name));
+    if (renamed.size > 0) {
+      const rename = (v: JsonSchema): JsonSchema => renameRefs(v, renamed) as JsonSchema;
+      for (const [key, name] of renamed) {
+        if (schemas[key] !== undefined) {
+          schemas[name] = schemas[key]!;
+          delete schemas[key];
+        }
+      }
+      for (const k of Object.keys(schemas)) schemas[k] = rename(schemas[k]!);
+      channels.forEach((c, i) => {
+        channels[i] = {
+          ...c,
+          dataSchema: rename(c.dataSchema),
+          envelopeSchema: c.envelopeSchema && rename(c.envelopeSchema),
+          messages: c.messages.map((m) => ({ ...m, dataSchema: rename(m.dataSchema), envelopeSchema: m.envelopeSchema && rename(m.envelopeSchema) })),
+        };
+      });
+    }
     const sortedSchemas = Object.fromEntries(Object.keys(schemas).sort().map((k) => [k, schemas[k]!]));
 
     return {
@@ -414,6 +437,32 @@ class Reader {
       out[key] = stripExtensions({ ...s, ...extra, title: name }) as JsonSchema;
     }
     return out;
+  }
+
+  /** One warning per string format the validators cannot check (ajv-formats does not know it), at its first use. */
+  private warnUnknownFormats(): void {
+    const roots: [unknown, string][] = [];
+    const comps = isObj(this.doc.components) ? this.doc.components : {};
+    for (const [k, v] of Object.entries(isObj(comps.schemas) ? comps.schemas : {})) roots.push([v, toPointer(['components', 'schemas', k])]);
+    const payloadOf = (m: Json | undefined, ptr: string): void => {
+      if (!isObj(m) || m.payload === undefined) return;
+      const p = m.payload;
+      if (isObj(p) && p.schemaFormat !== undefined && p.schema !== undefined) roots.push([p.schema, `${ptr}/payload/schema`]);
+      else roots.push([p, `${ptr}/payload`]);
+    };
+    for (const [k, m] of Object.entries(isObj(comps.messages) ? comps.messages : {})) payloadOf(m, toPointer(['components', 'messages', k]));
+    for (const [id, ch] of Object.entries(isObj(this.doc.channels) ? this.doc.channels : {})) {
+      if (!isObj(ch) || !isObj(ch.messages)) continue;
+      for (const [k, m] of Object.entries(ch.messages)) payloadOf(m, toPointer(['channels', id, 'messages', k]));
+    }
+    const seen = new Set<string>();
+    for (const [schema, ptr] of roots) {
+      forEachFormat(schema, ptr, (format, at) => {
+        if (isKnownFormat(format) || seen.has(format)) return;
+        seen.add(format);
+        this.warn(`format "${format}" is not one the validators know (ajv-formats): values are not checked against it`, at);
+      });
+    }
   }
 
   /** Every `$ref` in the document must be internal and point at something. */
@@ -517,7 +566,9 @@ class Reader {
     }
     const ch = chR.value;
     const ptr = chR.pointer;
-    if (!isIdentifier(camelCase(id))) this.report(`channel id "${id}" does not give a usable identifier`, basePtr);
+    // Every generated name adds a prefix or suffix (publishDefault, defaultChannel), so a reserved word is fine;
+    // an id without a letter or digit gives no name at all.
+    if (camelCase(id) === '_') this.report(`channel id "${id}" has no letter or digit to build function names from`, basePtr);
 
     // Address and parameters. A parameter may share a topic level with text (`dev-{id}`); the runtime fills it on
     // publish and filters by the address pattern on receive. No address (null): not an MQTT topic.
@@ -599,11 +650,14 @@ class Reader {
     const replies = [...new Set(ops.map((o) => o.reply).filter((r): r is string => r !== null))];
     if (replies.length > 1) this.report(`channel "${id}" has operations with different reply channels (${replies.join(', ')})`, basePtr);
 
-    const correlation = single ? single.correlation : null;
+    // Several messages share a correlation when all declare the same location (a reply channel with a result and a
+    // refusal message, say).
+    const locations = new Set(messages.map((m) => m.correlation?.location ?? null));
+    const correlation = single ? single.correlation : locations.size === 1 && !locations.has(null) ? messages[0]!.correlation : null;
     const stream = single ? single.stream : null;
     for (const m of messages) {
-      if (!single && (m.correlation || m.stream)) {
-        this.warn(`message "${m.name}" of channel "${id}" declares a correlationId or x-stream: request and stream functions need a channel with one message, so none is generated`, m.pointer);
+      if (!single && m.stream) {
+        this.warn(`message "${m.name}" of channel "${id}" declares x-stream: stream functions need a channel with one message, so none is generated`, m.pointer);
       }
     }
 
@@ -944,23 +998,38 @@ class Reader {
     }
   }
 
-  /** A request and its reply must share the correlation location. */
+  /**
+   * A request function needs what the runtime can do: both channels MQTT topics, one request message, and one
+   * correlation location in the payloads of both. A pair that cannot have one (a reply address given by a runtime
+   * expression, a correlationId in headers, no correlationId) gets a warning and plain publish/subscribe functions;
+   * a pair whose payload correlation locations differ is a contract error.
+   */
   private checkReplies(channels: ChannelIR[]): void {
     const byId = new Map(channels.map((c) => [c.id, c]));
-    for (const c of channels) {
-      if (c.reply === null) continue;
+    channels.forEach((c, i) => {
+      if (c.reply === null) return;
       const r = byId.get(c.reply);
-      if (!r) continue;
-      if (c.correlation && r.correlation && c.correlation.location !== r.correlation.location) {
+      if (!r) return;
+      const inPayload = (x: ChannelIR) => x.correlation !== null && x.correlation.location.startsWith('$message.payload');
+      if (inPayload(c) && inPayload(r) && c.correlation!.location !== r.correlation!.location) {
         this.report(
-          `request "${c.id}" and reply "${r.id}" declare different correlationId locations ("${c.correlation.location}" vs "${r.correlation.location}")`,
+          `request "${c.id}" and reply "${r.id}" declare different correlationId locations ("${c.correlation!.location}" vs "${r.correlation!.location}")`,
           toPointer(['channels', c.id]),
         );
-      } else if ((c.correlation === null) !== (r.correlation === null)) {
-        const missing = c.correlation === null ? c : r;
-        this.report(`request/reply pair "${c.id}" → "${r.id}": "${missing.id}"'s message declares no correlationId`, toPointer(['channels', missing.id]));
+        return;
       }
-    }
+      const why: string[] = [];
+      if (!c.mqtt) return; // no MQTT functions at all (warned once per cause)
+      if (!r.mqtt) why.push(`the reply channel "${r.id}" has no MQTT topic${r.address === '' ? ' (its address is set at run time)' : ''}`);
+      if (c.messages.length > 1) why.push(`the request channel "${c.id}" has several messages`);
+      for (const x of [c, r]) {
+        if (x.correlation === null) why.push(`"${x.id}"'s ${x.messages.length > 1 ? 'messages declare no common' : 'message declares no'} correlationId`);
+        else if (!inPayload(x)) why.push(`"${x.id}"'s correlationId is in a header (${x.correlation.location}): MQTT 3.1.1 has no headers`);
+      }
+      if (why.length === 0) return;
+      this.warn(`request/reply "${c.id}" → "${r.id}": no request function, because ${why.join('; ')}; publish and subscribe functions are generated`, c.pointer);
+      channels[i] = { ...c, reply: null };
+    });
   }
 
   /** A schema for the IR: `$ref`s into components/schemas stay refs; inline schemas are copied without x- keys. */
@@ -1104,6 +1173,24 @@ function schemaAt(schema: JsonSchema, pointer: string, schemas: Record<string, J
     if (!cur) return undefined;
   }
   return resolve(cur);
+}
+
+/** `#/components/schemas/<key>[/...]` refs rewritten to the key's type name. */
+function renameRefs(v: unknown, renamed: ReadonlyMap<string, string>): unknown {
+  if (Array.isArray(v)) return v.map((x) => renameRefs(x, renamed));
+  if (!isObj(v)) return v;
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (k === '$ref' && typeof x === 'string' && x.startsWith(SCHEMA_PREFIX)) {
+      const rest = x.slice(SCHEMA_PREFIX.length);
+      const slash = rest.indexOf('/');
+      const key = fromPointer(`#/${slash < 0 ? rest : rest.slice(0, slash)}`)[0]!;
+      const name = renamed.get(key);
+      out[k] = name === undefined ? x : `${SCHEMA_PREFIX}${name}${slash < 0 ? '' : rest.slice(slash)}`;
+    } else if (k === 'default' || k === 'const' || k === 'enum' || k === 'examples' || k === 'example') out[k] = x as Json;
+    else out[k] = renameRefs(x, renamed) as Json;
+  }
+  return out;
 }
 
 function esc(s: string): string {

@@ -61,6 +61,13 @@ export function channelNames(channelId: string): {
   };
 }
 
+/** The validators of one message of a multi-message channel: validate<Channel><Message>Data / Envelope. */
+export function messageValidatorNames(channelId: string, messageName: string): { data: string; envelope: string; local: string } {
+  const P = pascalCase(channelId);
+  const M = pascalCase(messageName).replace(/^_/, '');
+  return { data: `validate${P}${M}Data`, envelope: `validate${P}${M}Envelope`, local: `${camelCase(channelId)}_${M}` };
+}
+
 /** The request function of a request channel: the id without a trailing 'Request' (`llmRequest` → `requestLlm`,
  *  `memoryQuery` → `requestMemoryQuery`, `llmToolCallRequest` → `requestLlmToolCall`). */
 export function requestName(channelId: string): string {

@@ -3,6 +3,7 @@
  * and the validate-by-topic entry points live here, once, instead of in every generated output.
  */
 import type { AnyChannelDescriptor, ValidationResult } from './descriptor.js';
+import { parseTopic } from './topic.js';
 
 /** A concrete topic resolved to its channel, with the parameter values taken from the topic levels. */
 export interface ResolvedTopic<C extends AnyChannelDescriptor = AnyChannelDescriptor> {
@@ -22,16 +23,17 @@ export interface TopicCatalog<C extends AnyChannelDescriptor = AnyChannelDescrip
 interface TopicNode<C> {
   readonly literal: Map<string, TopicNode<C>>;
   param: TopicNode<C> | null;
-  channel: C | null;
+  /** Channels whose address ends here (several when a document gives two channels one address). */
+  readonly channels: C[];
 }
 
-const newNode = <C>(): TopicNode<C> => ({ literal: new Map(), param: null, channel: null });
+const newNode = <C>(): TopicNode<C> => ({ literal: new Map(), param: null, channels: [] });
 
 /**
- * Address templates as a tree of topic levels (literal levels by name, one child for `{parameter}` levels),
- * so resolving costs one step per level whatever the number of channels. A literal level wins over a
- * parameter level (`a/b` resolves to the channel `a/b` before `a/{x}`); a parameter with an enum matches
- * only its listed values; topics with `+` or `#` match nothing.
+ * Address templates as a tree of topic levels (literal levels by name, one child for levels with a parameter), so
+ * resolving costs one step per level whatever the number of channels. A literal level wins over a parameter level
+ * (`a/b` resolves to the channel `a/b` before `a/{x}`); a level that mixes text with a parameter (`dev-{id}`) must
+ * match its pattern; a parameter with an enum matches only its listed values; topics with `+` or `#` match nothing.
  */
 export function createTopicCatalog<C extends AnyChannelDescriptor>(
   contractTitle: string,
@@ -40,52 +42,67 @@ export function createTopicCatalog<C extends AnyChannelDescriptor>(
 ): TopicCatalog<C> {
   const root = newNode<C>();
   for (const channel of channels) {
+    if (channel.address === '') continue;
     let node = root;
     for (const level of channel.address.split('/')) {
-      if (level.startsWith('{') && level.endsWith('}')) node = node.param ??= newNode();
+      if (level.includes('{')) node = node.param ??= newNode();
       else {
         let next = node.literal.get(level);
         if (!next) node.literal.set(level, (next = newNode()));
         node = next;
       }
     }
-    node.channel = channel;
+    node.channels.push(channel);
   }
 
-  const accepts = (channel: C, values: readonly string[]): boolean => {
-    const enums = parameterEnums[channel.id];
-    if (!enums) return true;
-    return channel.parameters.every((p, i) => {
-      const allowed = enums[p];
-      return allowed === undefined || allowed.includes(values[i]!);
-    });
+  /** The channel's parameters for `topic`, or null when the topic breaks its pattern or an enum. */
+  const paramsOf = (channel: C, topic: string): Record<string, string> | null => {
+    const params = parseTopic(channel.address, topic);
+    if (params === null) return null;
+    const enums = parameterEnums[channel.id] ?? channel.parameterEnums;
+    if (enums && channel.parameters.some((p) => enums[p] !== undefined && !enums[p]!.includes(params[p]!))) return null;
+    return params;
   };
 
-  const match = (node: TopicNode<C>, levels: readonly string[], i: number, values: string[]): C | null => {
-    if (i === levels.length) return node.channel && accepts(node.channel, values) ? node.channel : null;
-    const level = levels[i]!;
-    const lit = node.literal.get(level);
-    if (lit) {
-      const found = match(lit, levels, i + 1, values);
-      if (found) return found;
+  /** Every channel whose address fits `levels`, literal levels first. */
+  const candidates = (node: TopicNode<C>, levels: readonly string[], i: number, out: C[]): void => {
+    if (i === levels.length) {
+      out.push(...node.channels);
+      return;
     }
-    if (node.param) {
-      values.push(level);
-      const found = match(node.param, levels, i + 1, values);
-      if (found) return found;
-      values.pop();
-    }
-    return null;
+    const lit = node.literal.get(levels[i]!);
+    if (lit) candidates(lit, levels, i + 1, out);
+    if (node.param) candidates(node.param, levels, i + 1, out);
   };
 
-  const resolveTopic = (topic: string): ResolvedTopic<C> | null => {
-    if (topic.includes('+') || topic.includes('#')) return null;
-    const values: string[] = [];
-    const channel = match(root, topic.split('/'), 0, values);
-    if (!channel) return null;
-    const params: Record<string, string> = {};
-    channel.parameters.forEach((p, i) => (params[p] = values[i]!));
-    return { channel, params };
+  const resolveAll = (topic: string): ResolvedTopic<C>[] => {
+    if (topic.includes('+') || topic.includes('#')) return [];
+    const found: C[] = [];
+    candidates(root, topic.split('/'), 0, found);
+    const out: ResolvedTopic<C>[] = [];
+    for (const channel of found) {
+      const params = paramsOf(channel, topic);
+      if (params !== null) out.push({ channel, params });
+    }
+    return out;
+  };
+
+  const resolveTopic = (topic: string): ResolvedTopic<C> | null => resolveAll(topic)[0] ?? null;
+
+  /** Valid for the topic's channel, or for any channel sharing its address exactly, else the first one's errors. (A
+   *  more general template the topic also fits, like `a/{x}` for `a/b`, does not count: the literal wins.) */
+  const validateBy = (topic: string, check: (channel: C) => ValidationResult): ValidationResult => {
+    const all = resolveAll(topic);
+    if (all.length === 0) return unknownTopic(topic);
+    const address = all[0]!.channel.address;
+    let first: ValidationResult | undefined;
+    for (const { channel } of all) {
+      if (channel.address !== address) break;
+      const r = check(channel);
+      if (r.ok) return r;
+      first ??= r;
+    }
+    return first!;
   };
 
   const unknownTopic = (topic: string): ValidationResult => ({
@@ -95,15 +112,8 @@ export function createTopicCatalog<C extends AnyChannelDescriptor>(
 
   return {
     resolveTopic,
-    validatePayload(topic, data) {
-      const resolved = resolveTopic(topic);
-      return resolved ? resolved.channel.validateData(data) : unknownTopic(topic);
-    },
-    validateEnvelope(topic, envelope) {
-      const resolved = resolveTopic(topic);
-      if (!resolved) return unknownTopic(topic);
-      const { channel } = resolved;
-      return channel.validateEnvelope ? channel.validateEnvelope(envelope) : channel.validateData(envelope);
-    },
+    validatePayload: (topic, data) => validateBy(topic, (channel) => channel.validateData(data)),
+    validateEnvelope: (topic, envelope) =>
+      validateBy(topic, (channel) => (channel.validateEnvelope ? channel.validateEnvelope(envelope) : channel.validateData(envelope))),
   };
 }

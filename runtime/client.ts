@@ -16,7 +16,7 @@ import { InboundAcks } from './acks.js';
 import type { ClientConfig } from './config.js';
 import { Connection, StatusHub, withTimeout } from './connection.js';
 import { Deduper } from './dedupe.js';
-import type { ChannelDescriptor, QoS } from './descriptor.js';
+import type { AnyChannelDescriptor, ChannelDescriptor, QoS } from './descriptor.js';
 import type { QueueLimits } from './dispatch-queue.js';
 import { newEnvelopeId } from './envelope.js';
 import { ClosedError, InvalidTopicError, PayloadTooLargeError, ValidationFailedError } from './errors.js';
@@ -30,7 +30,7 @@ import { dataJson, EnvelopeWriter } from './outbound.js';
 import { Outbox } from './outbox.js';
 import { ChannelSubscription, RawSubscription, type SubscriptionHost } from './subscription.js';
 import { brokerFilter, SubscriptionRegistry, type AnySink } from './subscriptions.js';
-import { buildTopic, compileFilter } from './topic.js';
+import { buildTopic, compileFilter, enumViolation } from './topic.js';
 import type { InboundPacket } from './transport.js';
 import type {
   BusClient, ClientStats, CloseReason, ConnectOptions, FlowOptions, MessageHandler, PublishOptions, RawHandler,
@@ -230,27 +230,34 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
 
   // ----- publish --------------------------------------------------------------------------------------
 
-  publish<T, P extends string>(channel: ChannelDescriptor<T, P>, data: T, options?: PublishOptions<P>): Promise<string | undefined> {
+  publish<T, P extends string, I extends string | undefined>(channel: ChannelDescriptor<T, P, I>, data: T, options?: PublishOptions<P>): Promise<I> {
     if (this.#conn.state !== 'open') return Promise.reject(new ClosedError());
-    return this.#publish(channel, data, options?.params, options?.correlate, options?.retries ?? this.#limits.publishRetries, false);
+    // The descriptor's type says which: an Envelope id for enveloped channels, undefined for bare ones.
+    return this.#publish(channel, data, options?.params, options?.correlate, options?.retries ?? this.#limits.publishRetries, false, options?.message) as Promise<I>;
   }
 
   #publish<T>(
-    channel: ChannelDescriptor<T, string>, data: T, params: Readonly<Record<string, string>> | undefined, correlate: string | undefined,
-    retries: number, internal: boolean,
+    channel: ChannelDescriptor<T, string, string | undefined>, data: T, params: Readonly<Record<string, string>> | undefined, correlate: string | undefined,
+    retries: number, internal: boolean, message?: string,
   ): Promise<string | undefined> {
     let topic: string;
     let id: string | undefined;
     let payload: string;
     try {
       topic = channel.parameters.length === 0 ? channel.address : buildTopic(channel.address, params);
-      const v = channel.validateData(data);
+      if (params !== undefined && channel.parameterEnums !== undefined) {
+        const bad = enumViolation(channel, params);
+        if (bad !== undefined) throw new InvalidTopicError(channel.address, 'params', bad.replace(/ in$/, ''));
+      }
+      // A multi-message channel: the named message's validator and framing.
+      const target = message === undefined ? channel : messageOf(channel as unknown as AnyChannelDescriptor, message);
+      const v = target.validateData(data);
       if (!v.ok) {
         const err = new ValidationFailedError(channel.id, topic, v.errors);
         this.logger.warn({ topic, channel: channel.id, path: err.path, rule: err.rule, ...correlationOf(correlate, data) }, 'refused invalid outbound message');
         return Promise.reject(err);
       }
-      const f = channel.framing;
+      const f = target.framing;
       if (f.kind === 'envelope' && !f.publishBare) {
         id = correlate ?? newEnvelopeId();
         payload = this.#writer.write(topic, id, correlate !== undefined, f.eventType, data);
@@ -304,6 +311,11 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
   ): Promise<Subscription> {
     if (this.#conn.state !== 'open') throw new ClosedError();
     const filter = buildTopic(channel.address, options?.params, 'subscribe');
+    if (options?.params !== undefined && channel.parameterEnums !== undefined) {
+      const given = Object.fromEntries(Object.entries(options.params).filter(([, v]) => v !== undefined && v !== '+' && v !== '#')) as Record<string, string>;
+      const bad = enumViolation(channel, given);
+      if (bad !== undefined) throw new InvalidTopicError(channel.address, 'params', bad.replace(/ in$/, ''));
+    }
     const broker = brokerFilter(filter, options?.group);
     const c = this.#config;
     const wantDedupe = (options?.dedupe ?? c.dedupeTtl > 0) && channel.framing.kind === 'envelope';
@@ -387,4 +399,16 @@ export class MqttBusClient implements BusClient, SubscriptionHost {
 }
 
 function noop(): void {}
+
+/** The message `name` of a multi-message channel (a ValidationFailedError naming the choices otherwise). */
+function messageOf(channel: AnyChannelDescriptor, name: string): { validateData: AnyChannelDescriptor["validateData"]; framing: AnyChannelDescriptor["framing"] } {
+  const m = channel.messages?.find((x) => x.name === name);
+  if (m === undefined) {
+    const names = (channel.messages ?? []).map((x) => x.name);
+    throw new ValidationFailedError(channel.id, channel.address, [
+      { path: '', rule: 'message', message: names.length ? `no message "${name}" on this channel (one of ${names.join(', ')})` : `this channel has one message: no message name is needed` },
+    ]);
+  }
+  return m;
+}
 

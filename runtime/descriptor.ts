@@ -52,7 +52,7 @@ export interface Envelope<TData = unknown> {
   readonly data: TData;
 }
 
-export interface ChannelDescriptor<TData = unknown, TParam extends string = string> {
+export interface ChannelDescriptor<TData = unknown, TParam extends string = string, TId extends string | undefined = string | undefined> {
   /** Stable channel id from the contract, e.g. 'sttFinal'. */
   readonly id: string;
   /** Address template, e.g. 'system/health/{client_id}'. */
@@ -70,12 +70,36 @@ export interface ChannelDescriptor<TData = unknown, TParam extends string = stri
   readonly correlation: { readonly location: string } | null;
   /** Channel id of the reply, for request channels. */
   readonly reply: string | null;
+  /** A stream channel (`x-stream`): the message whose payload model has `equals` at `pointer` is the last one of a
+   *  stream (llm/stream: `{ pointer: '/done', equals: true }`). openStream() ends there unless given `until`. */
+  readonly streamEnd?: { readonly pointer: string; readonly equals: string | number | boolean | null };
   readonly description?: string;
   /** The contract's example payload models (the Envelope's `data`, or the whole bare message), for tests and
    *  the test kit. */
   readonly examples?: readonly unknown[];
+  /** Allowed values of enum parameters: publish refuses others (InvalidTopicError), receivers drop messages on
+   *  topics with others (reason 'topic'), validate-by-topic matches only them. */
+  readonly parameterEnums?: { readonly [name: string]: readonly string[] };
+  /** A channel with several messages: each with its own validators and framing. `validateData` above accepts
+   *  any of them; a receiver reports which one matched (`meta.message`), a publisher names the one it sends. */
+  readonly messages?: readonly MessageDescriptor[];
   /** Type-level only: carries TData so runtime functions can infer the payload type. Never set. */
   readonly __data?: (data: TData) => void;
+  /** Type-level only: what publish() resolves with: the Envelope id (string) for enveloped channels, undefined for
+   *  bare ones. Never set. */
+  readonly __id?: TId;
+}
+
+/** One message of a multi-message channel. */
+export interface MessageDescriptor {
+  /** The message's name in the contract (its key in the channel's messages). */
+  readonly name: string;
+  readonly framing: Framing;
+  readonly validateData: Validator;
+  readonly validateEnvelope: Validator | null;
+  /** The contract sends / receives it on this channel (its operations' `messages`, or every message). */
+  readonly send: boolean;
+  readonly receive: boolean;
 }
 
 /** Any channel descriptor, whatever its payload and parameters (for code that handles channels generically). */

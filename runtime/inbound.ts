@@ -20,8 +20,11 @@ import { escapeToken } from './json-pointer.js';
 import type { InvalidReason } from './types.js';
 
 export type Decoded<T> =
-  | { readonly ok: true; readonly data: T; readonly envelope: Envelope<T> | null }
+  | { readonly ok: true; readonly data: T; readonly envelope: Envelope<T> | null; readonly message?: string }
   | { readonly ok: false; readonly reason: InvalidReason; readonly errors: readonly FieldError[] };
+
+/** What a value is checked against: a channel, or one message of a multi-message channel. */
+type Target = Pick<ChannelDescriptor<unknown, string>, 'framing' | 'validateData' | 'validateEnvelope'>;
 
 export interface DecodeLimits {
   /** Payload size limit in bytes. */
@@ -49,14 +52,29 @@ export function decodeMessage<T>(channel: ChannelDescriptor<T, string>, payload:
   }
   const shape = checkShape(value, limits.maxDepth);
   if (shape !== null) return shape;
-  const framing = channel.framing;
-  if (framing.kind === 'bare') return viaValidator(channel.validateData, value, null);
+  const messages = channel.messages;
+  if (messages === undefined || messages.length === 0) return decodeAs<T>(channel, value);
+  // Several messages: the first the contract receives here that the value is, else the closest one's errors.
+  let closest: Decoded<never> | undefined;
+  for (const m of messages) {
+    if (!m.receive) continue;
+    const d = decodeAs<T>(m, value);
+    if (d.ok) return { ...d, message: m.name };
+    if (closest === undefined || (d as { errors: readonly FieldError[] }).errors.length < (closest as { errors: readonly FieldError[] }).errors.length) closest = d as Decoded<never>;
+  }
+  return closest ?? invalid('schema', [{ path: '', rule: 'message', message: 'the contract receives none of this channel\'s messages' }]);
+}
+
+/** Frame detection and validation of a parsed value against one target. */
+function decodeAs<T>(target: Target, value: unknown): Decoded<T> {
+  const framing = target.framing;
+  if (framing.kind === 'bare') return viaValidator(target.validateData, value, null);
   if (looksLikeEnvelope(value)) {
-    const r = guarded(channel.validateEnvelope ?? ((v: unknown) => checkEnvelope(channel, v as { type: unknown; data: unknown })), value);
+    const r = guarded(target.validateEnvelope ?? ((v: unknown) => checkEnvelope(target, v as { type: unknown; data: unknown })), value);
     if (r.ok) return { ok: true, data: value.data as T, envelope: value as unknown as Envelope<T> };
     return invalid(r.errors.some(isTypeError) ? 'event-type' : 'schema', r.errors);
   }
-  if (framing.acceptBare) return viaValidator(channel.validateData, value, null);
+  if (framing.acceptBare) return viaValidator(target.validateData, value, null);
   return invalid('not-envelope', [{ path: '', rule: 'envelope', message: 'expected an Envelope with type and data' }]);
 }
 
@@ -161,7 +179,7 @@ function invalid(reason: InvalidReason, errors: readonly FieldError[]): Decoded<
 }
 
 /** Used when a descriptor has no compiled envelope validator: type in acceptedTypes, then data. */
-function checkEnvelope<T>(channel: ChannelDescriptor<T, string>, env: { type: unknown; data: unknown }): ValidationResult {
+function checkEnvelope(channel: Target, env: { type: unknown; data: unknown }): ValidationResult {
   const f = channel.framing;
   if (f.kind === 'envelope' && (typeof env.type !== 'string' || !f.acceptedTypes.includes(env.type))) {
     return { ok: false, errors: [{ path: '/type', rule: 'enum', message: `must be one of ${f.acceptedTypes.join(', ')}` }] };

@@ -15,6 +15,7 @@
  */
 import type { ChannelDescriptor, Envelope } from './descriptor.js';
 import { RequestAbortedError, RequestClosedError, StreamOverflowError, StreamTimeoutError } from './errors.js';
+import { parsePointer } from './json-pointer.js';
 import { MAX_TIMER_MS } from './options.js';
 import { correlationOfMessage, correlationPathOf, DEFAULT_REQUEST_TIMEOUT_MS, type Reply, type ReplyMeta, type RequestBus } from './request.js';
 
@@ -22,8 +23,9 @@ import { correlationOfMessage, correlationPathOf, DEFAULT_REQUEST_TIMEOUT_MS, ty
 export const DEFAULT_MAX_BUFFERED = 10_000;
 
 export interface StreamOptions<T, P extends string = string> {
-  /** The stream ends after the message for which this returns true (llm/stream: `(d) => d.done === true`). */
-  until: (data: T, envelope: Envelope<T> | null) => boolean;
+  /** The stream ends after the message for which this returns true (llm/stream: `(d) => d.done === true`).
+   *  Default: the channel's `streamEnd` (the contract's `x-stream` last message); required for a channel without one. */
+  until?: (data: T, envelope: Envelope<T> | null) => boolean;
   /** Inactivity timeout in ms: the iterator throws StreamTimeoutError when no matching message arrives for
    *  this long (counted from when the subscription is ready; before that it bounds the subscribe itself, with
    *  SubscribeTimeoutError). Default 30 000; 0 = none. */
@@ -51,12 +53,13 @@ export function streamReplies<T, P extends string>(
   client: RequestBus,
   channel: ChannelDescriptor<T, P>,
   correlationId: string,
-  options: StreamOptions<T, P>,
+  options: StreamOptions<T, P> = {},
 ): ReplyStream<T, P> {
   correlationPathOf(channel); // throws CorrelationError when the channel cannot be correlated
   const timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, MAX_TIMER_MS);
   const maxBuffered = options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
-  const { signal, until } = options;
+  const { signal } = options;
+  const until = options.until ?? streamEndTest(channel);
 
   const buffer: Reply<T, P>[] = [];
   let waiter: { resolve: (r: IteratorResult<Reply<T, P>>) => void; reject: (e: Error) => void } | null = null;
@@ -198,12 +201,24 @@ export function streamReplies<T, P extends string>(
   return iterator;
 }
 
+/** The contract's end-of-stream test of a channel: its `streamEnd` value at its pointer (a TypeError without one). */
+export function streamEndTest<T>(channel: ChannelDescriptor<T, string, string | undefined>): (data: T) => boolean {
+  const end = channel.streamEnd;
+  if (end === undefined) throw new TypeError(`channel ${channel.id} declares no stream end (x-stream): pass options.until`);
+  const path = parsePointer(end.pointer);
+  return (data) => {
+    let cur: unknown = data;
+    for (const key of path) cur = cur !== null && typeof cur === 'object' && Object.prototype.hasOwnProperty.call(cur, key) ? (cur as Record<string, unknown>)[key] : undefined;
+    return cur === end.equals;
+  };
+}
+
 /** streamReplies(), resolved once the subscription is in place: publish the request after this. */
 export async function openStream<T, P extends string>(
   client: RequestBus,
   channel: ChannelDescriptor<T, P>,
   correlationId: string,
-  options: StreamOptions<T, P>,
+  options: StreamOptions<T, P> = {},
 ): Promise<ReplyStream<T, P>> {
   const stream = streamReplies(client, channel, correlationId, options);
   await stream.ready;

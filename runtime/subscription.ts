@@ -4,13 +4,13 @@
  * logged once, counted, handed to onInvalid and never reach the handler. Nothing a peer sends can make deliver()
  * throw: it runs inside MQTT.js's event emit, where a throw would end the process.
  */
-import type { ChannelDescriptor, Envelope, QoS } from './descriptor.js';
+import type { ChannelDescriptor, Envelope, FieldError, QoS } from './descriptor.js';
 import { Deduper } from './dedupe.js';
 import { DispatchQueue, type OverflowState, type QueueHooks, type QueueLimits } from './dispatch-queue.js';
 import { decodeMessage, type DecodeLimits } from './inbound.js';
 import { correlationOf, levelEnabled, serializeError, type Logger } from './logger.js';
 import type { HoldAck, Sink } from './router.js';
-import { addressParamCount, parseTopic } from './topic.js';
+import { addressParamCount, enumViolation, parseTopic } from './topic.js';
 import type { InboundPacket } from './transport.js';
 import type { ClientStats, InvalidMessage, MessageHandler, MessageMeta, RawHandler, RawMeta, StatusEvent, SubscriptionStats } from './types.js';
 
@@ -93,6 +93,7 @@ export class ChannelSubscription<T, P extends string> extends BaseSubscription<T
   readonly #deduper: Deduper | null;
   readonly #onInvalid: ((invalid: InvalidMessage) => void) | undefined;
   readonly #hasParams: boolean;
+  readonly #checkEnums: boolean;
 
   constructor(filter: string, host: SubscriptionHost, o: ChannelSubscriptionOptions<T, P>) {
     super(filter, host, o.limits, o.channel.id);
@@ -101,26 +102,32 @@ export class ChannelSubscription<T, P extends string> extends BaseSubscription<T
     this.#deduper = o.deduper;
     this.#onInvalid = o.onInvalid;
     this.#hasParams = addressParamCount(o.channel.address) > 0;
+    this.#checkEnums = o.channel.parameterEnums !== undefined;
   }
 
   deliver(topic: string, payload: Buffer, packet: InboundPacket, hold: HoldAck): void {
     const ch = this.#channel;
     const host = this.host;
+    let params = EMPTY_PARAMS as Record<P, string>;
+    if (this.#hasParams) {
+      const parsed = parseTopic<P>(ch.address, topic);
+      if (parsed === null) {
+        // The filter is wider than the address (a level mixing text with a parameter is '+' there): a topic that
+        // does not fit the address belongs to no message of this channel, so it is filtered out, not reported.
+        if (levelEnabled(host.logger, 'debug')) host.logger.debug({ topic, channel: ch.id }, 'skipped a topic outside the channel address');
+        return;
+      }
+      const bad = this.#checkEnums ? enumViolation(ch, parsed) : undefined;
+      if (bad !== undefined) {
+        // A value outside its parameter's enum: the topic is the channel's, the value is not one the contract allows.
+        this.#reject(topic, payload, 'topic', [{ path: '', rule: 'enum', message: `${bad} ${ch.address}` }]);
+        return;
+      }
+      params = parsed!;
+    }
     const d = decodeMessage(ch, payload, host.decodeLimits);
     if (!d.ok) {
-      host.counters.invalid++;
-      const first = d.errors[0];
-      host.logger.warn(
-        { topic, channel: ch.id, reason: d.reason, path: first?.path ?? '', rule: first?.rule ?? '', error: first?.message ?? '', errors: d.errors.slice(0, 5) },
-        'dropped invalid message',
-      );
-      if (this.#onInvalid) {
-        try {
-          this.#onInvalid({ topic, channel: ch.id, reason: d.reason, errors: d.errors, payload });
-        } catch (err) {
-          host.logger.error({ topic, channel: ch.id, err: serializeError(err) }, 'onInvalid hook threw');
-        }
-      }
+      this.#reject(topic, payload, d.reason, d.errors);
       return;
     }
     const env = d.envelope;
@@ -131,13 +138,31 @@ export class ChannelSubscription<T, P extends string> extends BaseSubscription<T
       }
       return;
     }
-    let params = EMPTY_PARAMS as Record<P, string>;
-    if (this.#hasParams) params = parseTopic<P>(ch.address, topic) ?? params;
     if (levelEnabled(host.logger, 'debug')) {
       host.logger.debug({ topic, channel: ch.id, bytes: payload.length, ...correlationOf(env?.id, d.data) }, 'received');
     }
     const meta: MessageMeta<P> = { topic, channel: ch.id, params, qos: packet.qos as QoS, retain: packet.retain };
+    if (d.message !== undefined) meta.message = d.message;
     this.queue.push(d.data, env, meta, payload.length, hold);
+  }
+
+  /** An invalid message: logged once, counted, handed to onInvalid; never to the handler. */
+  #reject(topic: string, payload: Buffer, reason: InvalidMessage['reason'], errors: readonly FieldError[]): void {
+    const host = this.host;
+    const ch = this.#channel;
+    host.counters.invalid++;
+    const first = errors[0];
+    host.logger.warn(
+      { topic, channel: ch.id, reason, path: first?.path ?? '', rule: first?.rule ?? '', error: first?.message ?? '', errors: errors.slice(0, 5) },
+      'dropped invalid message',
+    );
+    if (this.#onInvalid) {
+      try {
+        this.#onInvalid({ topic, channel: ch.id, reason, errors, payload });
+      } catch (err) {
+        host.logger.error({ topic, channel: ch.id, err: serializeError(err) }, 'onInvalid hook threw');
+      }
+    }
   }
 
   /** Data within the depth limit cannot overflow the dedupe key's recursion; anything else is logged, not thrown. */

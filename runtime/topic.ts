@@ -56,39 +56,72 @@ export function topicMatches(filter: string, topic: string): boolean {
   return matchFilter(compileFilter(filter), topic);
 }
 
+/** One level of an address template: literal text, a whole-level parameter, or text mixed with parameters. */
+type Level =
+  | { readonly kind: 'literal'; readonly text: string }
+  | { readonly kind: 'param'; readonly name: string }
+  | {
+      readonly kind: 'mixed';
+      /** Literal text and parameter names in order, e.g. ['dev-', {name: 'id'}, '-x']. */
+      readonly parts: readonly (string | { readonly name: string })[];
+      /** Matches the level and captures each parameter (non-greedy, in order). */
+      readonly pattern: RegExp;
+    };
+
 interface AddressTemplate {
   readonly address: string;
-  /** Literal levels, or null where a parameter goes. */
-  readonly literals: readonly (string | null)[];
-  /** Parameter name per level (undefined for literal levels). */
-  readonly names: readonly (string | undefined)[];
+  readonly levels: readonly Level[];
   readonly paramCount: number;
+  /** A level mixes text with a parameter: a subscription filter holds '+' there and receivers check the pattern. */
+  readonly mixed: boolean;
 }
 
 const templates = new Map<string, AddressTemplate>();
 
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function template(address: string): AddressTemplate {
   let t = templates.get(address);
   if (t !== undefined) return t;
-  const levels = address.split('/');
-  const literals: (string | null)[] = [];
-  const names: (string | undefined)[] = [];
+  const levels: Level[] = [];
   let paramCount = 0;
-  for (const level of levels) {
-    const m = /^\{([^{}]+)\}$/.exec(level);
-    if (m) {
-      literals.push(null);
-      names.push(m[1]);
+  let mixed = false;
+  for (const level of address.split('/')) {
+    const whole = /^\{([^{}]+)\}$/.exec(level);
+    if (whole) {
+      levels.push({ kind: 'param', name: whole[1]! });
       paramCount++;
-    } else {
-      if (level.includes('{') || level.includes('}')) {
-        throw new InvalidTopicError(address, level, 'a parameter must occupy a whole topic level');
-      }
-      literals.push(level);
-      names.push(undefined);
+      continue;
     }
+    if (!level.includes('{') && !level.includes('}')) {
+      levels.push({ kind: 'literal', text: level });
+      continue;
+    }
+    const parts: (string | { name: string })[] = [];
+    let source = '^';
+    let rest = level;
+    for (let m = /\{([^{}]+)\}/.exec(rest); m; m = /\{([^{}]+)\}/.exec(rest)) {
+      const before = rest.slice(0, m.index);
+      if (before !== '') {
+        parts.push(before);
+        source += escapeRegExp(before);
+      }
+      parts.push({ name: m[1]! });
+      source += '(.+?)';
+      paramCount++;
+      rest = rest.slice(m.index + m[0].length);
+    }
+    if (rest.includes('{') || rest.includes('}')) throw new InvalidTopicError(address, level, 'unbalanced braces in a topic level');
+    if (rest !== '') {
+      parts.push(rest);
+      source += escapeRegExp(rest);
+    }
+    levels.push({ kind: 'mixed', parts, pattern: new RegExp(source + '$') });
+    mixed = true;
   }
-  t = { address, literals, names, paramCount };
+  t = { address, levels, paramCount, mixed };
   templates.set(address, t);
   return t;
 }
@@ -96,8 +129,9 @@ function template(address: string): AddressTemplate {
 export type TopicMode = 'publish' | 'subscribe';
 
 /**
- * Fills an address template. On publish every value must be a non-empty topic level without '/', '+', '#'
- * or NUL. On subscribe a value may be '+' (any value), and '#' for the last level; a missing value is '+'.
+ * Fills an address template. On publish every value must be a non-empty topic level part without '/', '+', '#'
+ * or NUL. On subscribe a value may be '+' (any value), and '#' for the last level; a missing value is '+'. A level
+ * that mixes text with parameters becomes '+' in a filter unless every parameter in it has a value.
  */
 export function buildTopic(
   address: string,
@@ -107,17 +141,30 @@ export function buildTopic(
   const t = template(address);
   if (t.paramCount === 0) return address;
   let out = '';
-  const n = t.literals.length;
+  const n = t.levels.length;
   for (let i = 0; i < n; i++) {
     if (i > 0) out += '/';
-    const lit = t.literals[i];
-    if (lit !== null && lit !== undefined) {
-      out += lit;
-      continue;
+    const level = t.levels[i]!;
+    if (level.kind === 'literal') out += level.text;
+    else if (level.kind === 'param') out += checkParam(address, level.name, params?.[level.name], mode, i === n - 1);
+    else {
+      let text = '';
+      let wildcard = false;
+      for (const part of level.parts) {
+        if (typeof part === 'string') {
+          text += part;
+          continue;
+        }
+        const value = params?.[part.name];
+        if (mode === 'subscribe' && (value === undefined || value === '+')) {
+          wildcard = true;
+          continue;
+        }
+        if (value === '#') throw new InvalidTopicError(address, part.name, "'#' cannot stand inside a topic level");
+        text += checkParam(address, part.name, value, 'publish', false);
+      }
+      out += wildcard ? '+' : text;
     }
-    const name = t.names[i]!;
-    const value = params?.[name];
-    out += checkParam(address, name, value, mode, i === n - 1);
   }
   return out;
 }
@@ -146,20 +193,41 @@ export function parseTopic<P extends string = string>(address: string, topic: st
   const t = template(address);
   const out: Record<string, string> = {};
   let pos = 0;
-  const n = t.literals.length;
+  const n = t.levels.length;
   for (let i = 0; i < n; i++) {
     if (pos > topic.length) return null;
     let end = topic.indexOf('/', pos);
     if (end === -1) end = topic.length;
-    const lit = t.literals[i];
-    if (lit !== null && lit !== undefined) {
-      if (end - pos !== lit.length || !topic.startsWith(lit, pos)) return null;
+    const level = t.levels[i]!;
+    if (level.kind === 'literal') {
+      if (end - pos !== level.text.length || !topic.startsWith(level.text, pos)) return null;
+    } else if (level.kind === 'param') {
+      out[level.name] = topic.slice(pos, end);
     } else {
-      out[t.names[i]!] = topic.slice(pos, end);
+      const m = level.pattern.exec(topic.slice(pos, end));
+      if (!m) return null;
+      let g = 1;
+      for (const part of level.parts) if (typeof part !== 'string') out[part.name] = m[g++]!;
     }
     pos = end + 1;
   }
   return pos === topic.length + 1 ? (out as Record<P, string>) : null;
+}
+
+/** Why `params` break the channel's parameter enums (undefined when they don't). */
+export function enumViolation(channel: { readonly parameterEnums?: { readonly [name: string]: readonly string[] } }, params: Readonly<Record<string, string>>): string | undefined {
+  const enums = channel.parameterEnums;
+  if (enums === undefined) return undefined;
+  for (const [name, allowed] of Object.entries(enums)) {
+    const v = params[name];
+    if (v !== undefined && !allowed.includes(v)) return `parameter {${name}} must be one of ${allowed.join(', ')} in`;
+  }
+  return undefined;
+}
+
+/** True when a level of the address mixes text with a parameter (receivers must check topics against it). */
+export function addressHasMixedLevels(address: string): boolean {
+  return template(address).mixed;
 }
 
 /** Number of parameters of an address template. */

@@ -74,6 +74,8 @@ export interface ConnectOptions extends Partial<Omit<ClientConfig, 'url'>> {
 
 export interface PublishOptions<P extends string> {
   params?: Record<P, string>;
+  /** On a channel with several messages: which one `data` is (required there). */
+  message?: string;
   /** Reuse this Envelope id (replies, stream deltas). */
   correlate?: string;
   /** Overrides publishRetries for this call. */
@@ -120,6 +122,8 @@ export interface MessageMeta<P extends string> {
   params: Record<P, string>;
   qos: QoS;
   retain: boolean;
+  /** On a channel with several messages: the name of the one this message is. */
+  message?: string;
 }
 
 export type MessageHandler<T, P extends string> = (
@@ -130,9 +134,10 @@ export type MessageHandler<T, P extends string> = (
 
 /**
  * Why an inbound message was refused: 'too-large' (over maxPayloadBytes), 'encoding' (not UTF-8), 'json',
- * 'too-deep' (over maxDepth), 'number' (not a finite double), 'not-envelope', 'event-type', 'schema'.
+ * 'too-deep' (over maxDepth), 'number' (not a finite double), 'not-envelope', 'event-type', 'schema', 'topic' (the topic
+ * breaks the address pattern or a parameter's enum).
  */
-export type InvalidReason = 'json' | 'encoding' | 'too-deep' | 'number' | 'not-envelope' | 'event-type' | 'schema' | 'too-large';
+export type InvalidReason = 'json' | 'encoding' | 'too-deep' | 'number' | 'not-envelope' | 'event-type' | 'schema' | 'too-large' | 'topic';
 
 export interface InvalidMessage {
   topic: string;
@@ -234,7 +239,7 @@ export interface BusClient {
   readonly clientId: string;
   readonly source: string;
   readonly connected: boolean;
-  publish<T, P extends string>(channel: ChannelDescriptor<T, P>, data: T, options?: PublishOptions<P>): Promise<string | undefined>;
+  publish<T, P extends string, I extends string | undefined>(channel: ChannelDescriptor<T, P, I>, data: T, options?: PublishOptions<P>): Promise<I>;
   subscribe<T, P extends string>(
     channel: ChannelDescriptor<T, P>,
     handler: MessageHandler<T, P>,

@@ -5,7 +5,7 @@
 // Each package: tsc -p <pkg>/tsconfig.build.json, then its assets (files tsc does not emit), then dist/esm-only.cjs,
 // the `require` target that says the package is ESM only and what to do instead.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,13 @@ const require = createRequire(import.meta.url);
 
 /** In dependency order. `assets`: [from, to] relative to the repo root and to the package's dist/. */
 const PACKAGES = {
-  runtime: { name: '@tars-contracts/runtime', assets: [] },
+  runtime: {
+    name: '@tars-contracts/runtime',
+    assets: [],
+    // ajv-formats' format checks are bundled (one self-contained CommonJS file, MIT, no dependency of its own at run
+    // time): as a dependency it would bring Ajv itself into every service's install.
+    vendor: [{ from: 'ajv-formats/dist/formats.js', license: 'ajv-formats/LICENSE', to: 'vendor/ajv-formats/formats.cjs', rewrite: 'validation.js' }],
+  },
   sdk: {
     name: 'tars-contracts',
     assets: [
@@ -52,6 +58,17 @@ function build(dir) {
   if (r.status !== 0) {
     process.stderr.write(`build: tsc failed for ${spec.name} (${dir}/tsconfig.build.json)\n`);
     process.exit(r.status ?? 1);
+  }
+  for (const v of spec.vendor ?? []) {
+    const target = path.join(dist, v.to);
+    mkdirSync(path.dirname(target), { recursive: true });
+    cpSync(require.resolve(v.from, { paths: [pkgDir, root] }), target);
+    cpSync(require.resolve(v.license, { paths: [pkgDir, root] }), path.join(path.dirname(target), 'LICENSE'));
+    const file = path.join(dist, v.rewrite);
+    const rel = './' + path.relative(path.dirname(file), target).split(path.sep).join('/');
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes(`'${v.from}'`)) throw new Error(`build: ${v.rewrite} does not import '${v.from}'`);
+    writeFileSync(file, text.split(`'${v.from}'`).join(`'${rel}'`));
   }
   for (const [from, to] of spec.assets) {
     const target = path.join(dist, to);

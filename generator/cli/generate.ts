@@ -31,7 +31,10 @@ export const generateCommand: Command = {
     const out = values.out ?? DEFAULT_OUT;
     let files;
     try {
-      ({ files } = await generateFromFile(input));
+      let ir;
+      ({ ir, files } = await generateFromFile(input));
+      // What could not be expressed is generated as far as it goes, and said once per cause.
+      for (const w of ir.warnings ?? []) process.stderr.write(`warning: ${formatDiagnostic(w)}\n`);
     } catch (e) {
       if (isContractLoadError(e) || e instanceof GenerateError) {
         const ds = e.diagnostics;

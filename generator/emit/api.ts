@@ -7,11 +7,16 @@
  * clearRetained()) with the channel's descriptor: QoS/retain come from the descriptor, validation and topic
  * checks from the runtime.
  */
-import type { ChannelIR, ContractIR, ParameterIR } from '../ir.js';
-import { channelNames } from '../names.js';
+import type { ChannelIR, ContractIR, MessageIR, ParameterIR } from '../ir.js';
+import { channelNames, pascalCase } from '../names.js';
 import { channelView, framingDoc } from './channels.js';
 import { doc, lit, tsHeader, type GeneratedFile } from './header.js';
 import { render } from './templates.js';
+
+/** The publish function of one message of a multi-message channel: publish<Channel><Message>. */
+function messagePublishName(c: ChannelIR, m: MessageIR): string {
+  return `${channelNames(c.id).publish}${pascalCase(m.name).replace(/^_/, '')}`;
+}
 
 /** Names api.ts declares or imports itself; a model type with one of these names is imported under an alias. */
 const OWN_NAMES = [
@@ -28,7 +33,6 @@ const OWN_NAMES = [
   'TypedSubscribeOptions',
   'TypedRequestOptions',
   'TypedStreamOptions',
-  'valueAt',
 ];
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -134,14 +138,17 @@ function docBlock(lines: string[]): string[] {
 
 export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
   const byId = new Map(ir.channels.map((c) => [c.id, c]));
+  // MQTT functions only where the address can be an MQTT topic (the loader warned about the others).
+  const mqttChannels = ir.channels.filter((c) => c.mqtt);
 
   // Model types, aliased when a name is taken by what api.ts itself declares or imports.
   const taken = new Set<string>(OWN_NAMES);
-  for (const c of ir.channels) {
+  for (const c of mqttChannels) {
     const n = channelNames(c.id);
     for (const x of [n.descriptor, n.publish, n.subscribe, n.clear, n.open, n.request]) taken.add(x);
+    if (c.messages.length > 1) for (const m of c.messages) taken.add(messagePublishName(c, m));
   }
-  const typeNames = [...new Set(ir.channels.map((c) => c.dataTypeName))].sort();
+  const typeNames = [...new Set(mqttChannels.flatMap((c) => [c.dataTypeName, ...(c.messages.length > 1 ? c.messages.map((m) => m.dataTypeName) : [])]))].sort();
   const alias = new Map<string, string>();
   for (const t of typeNames) {
     let a = t;
@@ -149,14 +156,18 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
     alias.set(t, a);
     taken.add(a);
   }
-  const typeImports = typeNames.map((t) => (alias.get(t) === t ? t : `${t} as ${alias.get(t)!}`)).join(', ');
   const T = (c: ChannelIR) => alias.get(c.dataTypeName)!;
+  /** The handler's data type: the received messages' types (the channel's union when it receives them all). */
+  const received = (c: ChannelIR): string =>
+    c.messages.length <= 1 || c.receives.length === c.messages.length
+      ? T(c)
+      : c.messages.filter((m) => c.receives.includes(m.name)).map((m) => alias.get(m.dataTypeName)!).join(' | ') || 'never';
 
   let needRequest = false;
   let needStream = false;
   let needClear = false;
 
-  const channels = ir.channels.map((c) => {
+  const channels = mqttChannels.map((c) => {
     const n = channelNames(c.id);
     const v = channelView(c);
     const hasParams = c.parameters.length > 0;
@@ -172,33 +183,42 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
     const fns: FnView[] = [];
     const sends = c.framing.kind === 'envelope' && !c.framing.publishBare;
 
-    // publishX
-    fns.push({
-      name: n.publish,
-      docLines: [
-        `Publish on \`${v.addressDoc}\`${hasParams ? ' (the concrete topic from `params`)' : ''}.`,
-        ...common,
-        '',
-        'The payload is validated before sending: an invalid one rejects with ValidationFailedError (channel, path,',
-        'rule) and nothing is sent.',
-        ...(hasParams ? ["Parameter values must be non-empty, without '/', '+', '#' (else InvalidTopicError, nothing sent)."] : []),
-        ...(c.correlation ? [`Correlation: ${correlationDoc(c)}.`] : []),
-        '@param client the client from connect()',
-        ...paramDocs,
-        `@param data the payload model (${T(c)}, wire names)`,
-        '@param options `correlate` (reuse this Envelope id, e.g. a reply to a request), `retries`',
-        sends ? '@returns the Envelope id, once the broker acknowledged the message (QoS > 0)' : '@returns once the message is sent (acknowledged for QoS > 0)',
-        '@example',
-        `await ${n.publish}(client, ${pEx}${dataEx});`,
-      ],
-      signature: `export function ${n.publish}(client: BusClient, ${pArg}data: ${T(c)}, options?: TypedPublishOptions): Promise<${sends ? 'string' : 'void'}>`,
-      body: hasParams
-        ? `return client.publish(${n.descriptor}, data, options ? { ...options, params } : { params }) as Promise<${sends ? 'string' : 'undefined'}>;`
-        : `return client.publish(${n.descriptor}, data, options) as Promise<${sends ? 'string' : 'undefined'}>;`,
-    });
+    // publishX (one per sent message on a channel with several: publishXMessageName)
+    const publishable = c.messages.length > 1 ? c.messages.filter((m) => c.sends.includes(m.name)) : c.sends.length > 0 ? [null] : [];
+    for (const m of publishable) {
+      const fnName = m === null ? n.publish : messagePublishName(c, m);
+      const dataType = m === null ? T(c) : alias.get(m.dataTypeName)!;
+      const mEx = m === null ? example : m.examples[0];
+      const mDataEx = mEx === undefined ? 'data' : doc(jsLiteral(mEx));
+      const messageOpt = m === null ? '' : `message: ${lit(m.name)}`;
+      const extras = [hasParams ? 'params' : '', messageOpt].filter(Boolean).join(', ');
+      fns.push({
+        name: fnName,
+        docLines: [
+          `Publish ${m === null ? '' : `message \`${doc(m.name)}\` `}on \`${v.addressDoc}\`${hasParams ? ' (the concrete topic from `params`)' : ''}.`,
+          ...common,
+          '',
+          'The payload is validated before sending: an invalid one rejects with ValidationFailedError (channel, path,',
+          'rule) and nothing is sent.',
+          ...(hasParams ? ["Parameter values must be non-empty, without '/', '+', '#' (else InvalidTopicError, nothing sent)."] : []),
+          ...(c.correlation ? [`Correlation: ${correlationDoc(c)}.`] : []),
+          '@param client the client from connect()',
+          ...paramDocs,
+          `@param data the payload model (${dataType}, wire names)`,
+          '@param options `correlate` (reuse this Envelope id, e.g. a reply to a request), `retries`',
+          sends ? '@returns the Envelope id, once the broker acknowledged the message (QoS > 0)' : '@returns once the message is sent (acknowledged for QoS > 0)',
+          '@example',
+          `await ${fnName}(client, ${pEx}${mDataEx});`,
+        ],
+        signature: `export function ${fnName}(client: BusClient, ${pArg}data: ${dataType}, options?: TypedPublishOptions): Promise<${sends ? 'string' : 'undefined'}>`,
+        body: extras
+          ? `return client.publish(${n.descriptor}, data, options ? { ...options, ${extras} } : { ${extras} });`
+          : `return client.publish(${n.descriptor}, data, options);`,
+      });
+    }
 
     // subscribeX
-    fns.push({
+    if (c.receives.length > 0) fns.push({
       name: n.subscribe,
       docLines: [
         `Subscribe to \`${v.addressDoc}\`${hasParams ? " (`'+'` as a parameter value matches any value of that level)" : ''}.`,
@@ -215,7 +235,7 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
         `  console.log(meta.topic, ${hasParams ? `meta.params${IDENT.test(c.parameters[0]!.name) ? `.${c.parameters[0]!.name}` : `[${lit(c.parameters[0]!.name)}]`}, ` : ''}data);`,
         '});',
       ],
-      signature: `export function ${n.subscribe}(client: BusClient, ${pArg}handler: MessageHandler<${T(c)}, ${P}>, options?: TypedSubscribeOptions): Promise<Subscription>`,
+      signature: `export function ${n.subscribe}(client: BusClient, ${pArg}handler: MessageHandler<${received(c)}, ${P}>, options?: TypedSubscribeOptions): Promise<Subscription>`,
       body: hasParams
         ? `return client.subscribe(${n.descriptor}, handler, options ? { ...options, params } : { params });`
         : `return client.subscribe(${n.descriptor}, handler, options);`,
@@ -284,7 +304,6 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
       const corrPath = req ? dataCorrelationPath(req) : null;
       const corrValue = corrPath && reqEx !== undefined ? getAt(reqEx, corrPath) : undefined;
       const idEx = typeof corrValue === 'string' || typeof corrValue === 'number' ? JSON.stringify(String(corrValue)) : '"request-id"';
-      const segs = pointerSegments(c.stream.lastPointer);
       const last = `${c.stream.lastPointer} === ${JSON.stringify(c.stream.lastEquals)}`;
       fns.push({
         name: n.open,
@@ -307,9 +326,8 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
           'for await (const { data } of stream) console.log(data);',
         ],
         signature: `export function ${n.open}(client: BusClient, ${pArg}correlationId: string, options?: TypedStreamOptions): Promise<ReplyStream<${T(c)}>>`,
-        body: `return openStream(client, ${n.descriptor}, correlationId, { ...options, until: (data) => valueAt(data, ${segs.map(lit).join(', ')}) === ${JSON.stringify(
-          c.stream.lastEquals,
-        )}${hasParams ? ', params' : ''} });`,
+        // The end-of-stream test is the descriptor's streamEnd, applied by the runtime.
+        body: `return openStream(client, ${n.descriptor}, correlationId, ${hasParams ? 'options ? { ...options, params } : { params }' : 'options'});`,
       });
     }
 
@@ -322,12 +340,18 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
     };
   });
 
-  const descriptorImports = ir.channels.map((c) => channelNames(c.id).descriptor).sort();
+  // Only what the functions use is imported (a project compiled with noUnusedLocals accepts the file).
+  const code = channels.flatMap((c) => c.functions.map((f) => `${f.signature}\n${f.body}`)).join('\n');
+  const uses = (name: string) => new RegExp(`(^|[^A-Za-z0-9_$])${name.replace(/\$/g, '\\$')}([^A-Za-z0-9_$]|$)`).test(code);
+  const typeImports = typeNames
+    .filter((t) => uses(alias.get(t)!))
+    .map((t) => (alias.get(t) === t ? t : `${t} as ${alias.get(t)!}`))
+    .join(', ');
+  const descriptorImports = mqttChannels.map((c) => channelNames(c.id).descriptor).sort();
   const runtimeValues = [...(needClear ? ['clearRetained'] : []), ...(needStream ? ['openStream'] : []), ...(needRequest ? ['request'] : [])];
   const runtimeTypes = [
-    'BusClient', 'MessageHandler', ...(needRequest ? ['Reply'] : []), ...(needStream ? ['ReplyStream'] : []), 'Subscription',
-    'TypedPublishOptions', ...(needRequest ? ['TypedRequestOptions'] : []), ...(needStream ? ['TypedStreamOptions'] : []), 'TypedSubscribeOptions',
-  ];
+    'BusClient', 'MessageHandler', 'Reply', 'ReplyStream', 'Subscription', 'TypedPublishOptions', 'TypedRequestOptions', 'TypedStreamOptions', 'TypedSubscribeOptions',
+  ].filter(uses);
   const content = await render('api', {
     header: tsHeader(ir).trimEnd(),
     runtimeImports: [...runtimeValues, ...runtimeTypes.map((t) => `type ${t}`)].join(', '),

@@ -4,7 +4,7 @@
  * This file holds data only; the typed functions are in api.ts (emit/api.ts).
  */
 import type { ChannelIR, ContractIR } from '../ir.js';
-import { channelNames } from '../names.js';
+import { channelNames, messageValidatorNames } from '../names.js';
 import { doc, lit, tsHeader, type GeneratedFile } from './header.js';
 import { render } from './templates.js';
 
@@ -17,7 +17,10 @@ export function framingDoc(c: ChannelIR): string {
 }
 
 function framingLit(c: ChannelIR): string {
-  const f = c.framing;
+  return framingLitOf(c.framing);
+}
+
+function framingLitOf(f: ChannelIR['framing']): string {
   if (f.kind === 'bare') return "{ kind: 'bare' }";
   return `{ kind: 'envelope', eventType: ${lit(f.eventType)}, acceptedTypes: [${f.acceptedTypes.map(lit).join(', ')}], acceptBare: ${f.acceptBare}, publishBare: ${f.publishBare} }`;
 }
@@ -31,6 +34,7 @@ export function channelView(c: ChannelIR) {
     descriptor: n.descriptor,
     dataType: c.dataTypeName,
     paramType: params.length ? params.map((p) => `'${p.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(' | ') : 'never',
+    idType: c.framing.kind === 'envelope' && !c.framing.publishBare ? 'string' : 'undefined',
     addressDoc: doc(c.address),
     addressLit: lit(c.address),
     summaryDoc: c.title ?? c.summary ? doc(c.title ?? c.summary ?? '') : '',
@@ -47,8 +51,19 @@ export function channelView(c: ChannelIR) {
     envelopeValidator: c.envelopeSchema ? n.envelopeValidator : 'null',
     correlationLit: c.correlation ? `{ location: ${lit(c.correlation.location)} }` : 'null',
     replyLit: c.reply === null ? 'null' : lit(c.reply),
+    streamEndLit: c.stream ? `{ pointer: ${lit(c.stream.lastPointer)}, equals: ${JSON.stringify(c.stream.lastEquals)} }` : '',
     descriptionLit: c.description ? lit(c.description) : '',
     examplesLit: c.examples.map((e) => JSON.stringify(e).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')),
+    parameterEnumsLit: c.parameters.some((p) => p.enum)
+      ? `{ ${c.parameters.filter((p) => p.enum).map((p) => `${lit(p.name)}: [${p.enum!.map(lit).join(', ')}]`).join(', ')} }`
+      : '',
+    messagesLit:
+      c.messages.length > 1
+        ? c.messages.map((m) => {
+            const v = messageValidatorNames(c.id, m.name);
+            return `{ name: ${lit(m.name)}, framing: ${framingLitOf(m.framing)}, validateData: ${v.data}, validateEnvelope: ${m.envelopeSchema ? v.envelope : 'null'}, send: ${c.sends.includes(m.name)}, receive: ${c.receives.includes(m.name)} }`;
+          })
+        : [],
   };
 }
 
@@ -71,7 +86,12 @@ export async function emitChannels(ir: ContractIR): Promise<GeneratedFile> {
   const validatorImports = ir.channels
     .flatMap((c) => {
       const n = channelNames(c.id);
-      return c.envelopeSchema ? [n.dataValidator, n.envelopeValidator] : [n.dataValidator];
+      const own = c.envelopeSchema ? [n.dataValidator, n.envelopeValidator] : [n.dataValidator];
+      const perMessage = c.messages.length > 1 ? c.messages.flatMap((m) => {
+        const v = messageValidatorNames(c.id, m.name);
+        return m.envelopeSchema ? [v.data, v.envelope] : [v.data];
+      }) : [];
+      return [...own, ...perMessage];
     })
     .sort();
   const content = await render('channels', {

@@ -7,10 +7,6 @@ import { tsHeader, type GeneratedFile } from './header.js';
 import { render } from './templates.js';
 
 export async function emitIndex(ir: ContractIR): Promise<GeneratedFile[]> {
-  const enums: Record<string, Record<string, readonly string[]>> = {};
-  for (const c of ir.channels) {
-    for (const p of c.parameters) if (p.enum) (enums[c.id] ??= {})[p.name] = p.enum;
-  }
   const sample = ir.channels.find((c) => c.parameters.length > 0) ?? ir.channels[0];
   const exampleTopic = sample
     ? sample.address.replace(/\{([^}]+)\}/g, (_, name: string) => {
@@ -21,7 +17,6 @@ export async function emitIndex(ir: ContractIR): Promise<GeneratedFile[]> {
   const header = tsHeader(ir).trimEnd();
   const contract = await render('contract', {
     header,
-    parameterEnums: JSON.stringify(enums),
     exampleTopic: JSON.stringify(exampleTopic).replace(/\*\//g, '*\\/'),
     titleJson: JSON.stringify(ir.info.title),
   });

@@ -13,6 +13,7 @@ import Module, { createRequire } from 'node:module';
 import type { ContractIR, JsonSchema } from '../ir.js';
 import { GenerateError, toPointer } from '../diagnostics.js';
 import { tsHeader, type GeneratedFile } from './header.js';
+import { channelNames, messageValidatorNames } from '../names.js';
 
 const ROOT = 'TarsContractsGeneratorRoot';
 const TS_RESERVED = new Set(
@@ -92,6 +93,13 @@ export async function emitTypes(ir: ContractIR): Promise<GeneratedFile> {
   const schemas = namedSchemas(ir);
   const names = Object.keys(schemas);
   const nameSet = new Set(names);
+  // The values the contract exports beside the types (descriptors, validators, functions): a nested model may not
+  // take one of their names (`_2faCode.channel` would give `_2faCodeChannel`, the descriptor of channel `2fa-code`).
+  const valueNames = new Set<string>();
+  for (const c of ir.channels) {
+    for (const n of Object.values(channelNames(c.id))) valueNames.add(n);
+    for (const m of c.messages) for (const n of Object.values(messageValidatorNames(c.id, m.name))) valueNames.add(n);
+  }
   const root = {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: ROOT,
@@ -109,7 +117,13 @@ export async function emitTypes(ir: ContractIR): Promise<GeneratedFile> {
     constraints: {
       // Keep schema names as written (Modelina would turn `Alert` into `ReservedAlert`); only real keywords change.
       modelName: typeScriptDefaultModelNameConstraints({
-        NAMING_FORMATTER: (name: string) => (nameSet.has(name) ? name : FormatHelpers.toPascalCase(name)),
+        NAMING_FORMATTER: (name: string) => {
+          if (nameSet.has(name)) return name;
+          // A nested model of `_2faCode` is `_2faCodeChannel`, not `2faCodeChannel` (PascalCase drops the underscore).
+          const pascal = FormatHelpers.toPascalCase(name);
+          const ident = /^[0-9]/.test(pascal) ? `_${pascal}` : pascal;
+          return valueNames.has(ident) ? `${ident}Type` : ident;
+        },
         NO_RESERVED_KEYWORDS: (name: string) => (TS_RESERVED.has(name) ? `Reserved${name}` : name),
       }),
     },

@@ -1,51 +1,26 @@
 /**
  * generated/validators.js (+ validators.d.ts): every channel's validators, compiled ahead of time by Ajv
  * (standalone code; nothing is compiled at run time) and wrapped to return ValidationResult with
- * FieldErrors. One Ajv instance compiles all schemas into one module. The module needs no packages at
- * run time: Ajv's runtime helpers (ucs2length, equal) are inlined.
+ * FieldErrors. One Ajv instance compiles all schemas into one module. At run time the module needs only
+ * @tars-contracts/runtime/contract: Ajv's helpers, the ajv-formats format checks and the error mapping.
  */
-import { readFileSync } from 'node:fs';
 import type { ContractIR, JsonSchema } from '../ir.js';
 import { GenerateError } from '../diagnostics.js';
-import { channelNames } from '../names.js';
+import { channelNames, messageValidatorNames } from '../names.js';
 import { namedSchemas } from './types.js';
+import { unknownFormats } from '../formats.js';
 import { doc, tsHeader, type GeneratedFile } from './header.js';
 
 const NAMED_ID = 'urn:schema:';
-const SUPPORT = readFileSync(new URL('../templates/validators-support.js', import.meta.url), 'utf8');
-
-const HELPERS: Record<string, string> = {
+/**
+ * Ajv's standalone code requires its runtime helpers and ajv-formats; the generated module imports the same
+ * functions from the runtime package instead, so it needs no package of its own at run time.
+ */
+const RUNTIME_IMPORTS: Record<string, string> = {
   'require("ajv/dist/runtime/ucs2length").default': '__ucs2length',
   'require("ajv/dist/runtime/equal").default': '__equal',
+  'require("ajv-formats/dist/formats").fullFormats': '__formats',
 };
-const HELPER_CODE = `function __ucs2length(str) {
-  const len = str.length;
-  let length = 0;
-  let pos = 0;
-  while (pos < len) {
-    length++;
-    const value = str.charCodeAt(pos++);
-    if (value >= 0xd800 && value <= 0xdbff && pos < len && (str.charCodeAt(pos) & 0xfc00) === 0xdc00) pos++;
-  }
-  return length;
-}
-function __equal(a, b) {
-  if (a === b) return true;
-  if (a && b && typeof a == 'object' && typeof b == 'object') {
-    if (Array.isArray(a) !== Array.isArray(b)) return false;
-    if (Array.isArray(a)) {
-      if (a.length !== b.length) return false;
-      for (let i = 0; i < a.length; i++) if (!__equal(a[i], b[i])) return false;
-      return true;
-    }
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !__equal(a[k], b[k])) return false;
-    return true;
-  }
-  return a !== a && b !== b;
-}
-`;
 
 function rewriteRefs(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(rewriteRefs);
@@ -72,9 +47,20 @@ function schemaId(ajv: { addSchema(s: object, key?: string): unknown }, s: JsonS
   return inlineId;
 }
 
+function allSchemas(ir: ContractIR): JsonSchema[] {
+  const out: JsonSchema[] = Object.values(namedSchemas(ir));
+  for (const c of ir.channels) {
+    out.push(c.dataSchema, ...(c.envelopeSchema ? [c.envelopeSchema] : []));
+    for (const m of c.messages) out.push(m.dataSchema, ...(m.envelopeSchema ? [m.envelopeSchema] : []));
+  }
+  return out;
+}
+
 export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
   const { default: AjvMod } = await import('ajv');
   const { default: standaloneMod } = await import('ajv/dist/standalone/index.js');
+  const { default: addFormatsMod } = await import('ajv-formats');
+  const addFormats = ((addFormatsMod as unknown as { default?: unknown }).default ?? addFormatsMod) as typeof import('ajv-formats').default;
   const Ajv = ((AjvMod as unknown as { default?: unknown }).default ?? AjvMod) as typeof import('ajv').default;
   const standaloneCode = ((standaloneMod as unknown as { default?: unknown }).default ?? standaloneMod) as typeof import('ajv/dist/standalone/index.js').default;
 
@@ -83,12 +69,18 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
     verbose: true, // oneOf errors carry their branches and value, for picking the most specific branch
     inlineRefs: false, // one function per named schema, shared by every channel
     strict: true,
+    strictRequired: false, // `anyOf: [{ required: [a] }, { required: [b] }]` is valid JSON Schema
+    ownProperties: true, // a property named `constructor` or `toString` is not found on Object.prototype
     strictTypes: false,
     strictTuples: false,
     allowUnionTypes: true,
-    validateFormats: false, // `format` is an annotation here: no format library at run time
+    validateFormats: true,
     code: { source: true, esm: true, lines: false },
   });
+  // ajv-formats' full set (the runtime ships the same functions); a format it does not know is
+  // registered as "always valid" (the loader warns about each such format).
+  addFormats(ajv, { mode: 'full' });
+  for (const f of unknownFormats(allSchemas(ir))) ajv.addFormat(f, true);
   ajv.addKeyword({ keyword: 'discriminator' }).addKeyword({ keyword: 'externalDocs' }).addKeyword({ keyword: 'example' });
 
   const named = namedSchemas(ir);
@@ -103,6 +95,13 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
       const base = channelNames(c.id).base;
       locals.push([`data_${base}`, schemaId(ajv, c.dataSchema, `urn:channel:${base}:data`)]);
       if (c.envelopeSchema) locals.push([`envelope_${base}`, schemaId(ajv, c.envelopeSchema, `urn:channel:${base}:envelope`)]);
+      if (c.messages.length > 1) {
+        for (const m of c.messages) {
+          const v = messageValidatorNames(c.id, m.name);
+          locals.push([`data_${v.local}`, schemaId(ajv, m.dataSchema, `urn:channel:${base}:${v.local}:data`)]);
+          if (m.envelopeSchema) locals.push([`envelope_${v.local}`, schemaId(ajv, m.envelopeSchema, `urn:channel:${base}:${v.local}:envelope`)]);
+        }
+      }
     }
     // Ajv's standalone output repeats a function exported twice (or exported and also referenced), so
     // everything is compiled as dependencies of one root, and the module names the functions itself.
@@ -115,8 +114,10 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
     throw new GenerateError([{ message: `cannot compile the schemas: ${(e as Error).message}`, pointer: '#/components/schemas' }]);
   }
   let code = locals.length > 0 ? standaloneCode(ajv, { __all: 'urn:contract:all' }) : '';
-  for (const [from, to] of Object.entries(HELPERS)) code = code.split(from).join(to);
-  const needsRequire = /\brequire\(/.test(code);
+  for (const [from, to] of Object.entries(RUNTIME_IMPORTS)) code = code.split(from).join(to);
+  if (/\brequire\(/.test(code)) {
+    throw new GenerateError([{ message: `Ajv emitted a require() the generator does not map: ${/require\([^)]*\)/.exec(code)?.[0]}`, pointer: '#/components/schemas' }]);
+  }
   code = code.replace(/^"use strict";/, '').replace(/export const __all = [A-Za-z0-9_$]+;/, '');
   // One statement per line keeps diffs of the generated file readable.
   code = code.replace(/;(const |function )/g, ';\n$1');
@@ -136,6 +137,18 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
     wrappers.push(`export const ${n.dataValidator} = wrap(data_${n.base});`);
     decls.push(`/** Validates the payload model of channel \`${doc(c.id)}\` (${doc(c.address)}): ${c.dataTypeName}. */`);
     decls.push(`export declare const ${n.dataValidator}: Validator;`);
+    if (c.messages.length > 1) {
+      for (const m of c.messages) {
+        const v = messageValidatorNames(c.id, m.name);
+        const what = `message \`${doc(m.name)}\` of channel \`${doc(c.id)}\``;
+        wrappers.push(`/** Validates the payload model of ${what}: ${m.dataTypeName}. */`, `export const ${v.data} = wrap(data_${v.local});`);
+        decls.push(`/** Validates the payload model of ${what}: ${m.dataTypeName}. */`, `export declare const ${v.data}: Validator;`);
+        if (m.envelopeSchema) {
+          wrappers.push(`/** Validates a whole wire envelope of ${what}. */`, `export const ${v.envelope} = wrap(envelope_${v.local});`);
+          decls.push(`/** Validates a whole wire envelope of ${what}. */`, `export declare const ${v.envelope}: Validator;`);
+        }
+      }
+    }
     if (c.envelopeSchema) {
       wrappers.push(`/** Validates a whole wire envelope of channel \`${doc(c.id)}\` (${doc(c.address)}): ${c.envelopeTypeName ?? 'envelope'}. */`);
       wrappers.push(`export const ${n.envelopeValidator} = wrap(envelope_${n.base});`);
@@ -146,18 +159,17 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
   const js = [
     tsHeader(ir, ['Ajv standalone validators (compiled ahead of time) with FieldError wrappers.']).trimEnd(),
     '"use strict";',
-    ...(needsRequire ? ["import { createRequire } from 'node:module';", 'const require = createRequire(import.meta.url);'] : []),
-    HELPER_CODE,
+    "import { ucs2length as __ucs2length, deepEqual as __equal, formats as __formats, validatorWrapper } from '@tars-contracts/runtime/contract';",
+    '',
     '// ---- compiled by Ajv ----',
     code.trim(),
     ...aliases,
-    '',
-    SUPPORT.trim(),
     '',
     '/** Named-schema validators by schema id, for oneOf branch re-checks. */',
     'const NAMED = {',
     ...namedEntries,
     '};',
+    'const wrap = validatorWrapper(NAMED);',
     '',
     ...wrappers,
     '',

@@ -129,7 +129,9 @@ describe('edge - odd names and shapes', () => {
         { path: '/meta/a', message: 'must be number', rule: 'type' },
       ],
     });
-    expect(edge.validatePayload('ping', 'now')).toEqual({ ok: true }); // format is an annotation
+    // `format` is checked (ajv-formats, shipped by the runtime)
+    expect(edge.validatePayload('ping', 'now')).toEqual({ ok: false, errors: [{ path: '', rule: 'format', message: 'must be a valid date-time' }] });
+    expect(edge.validatePayload('ping', '2026-12-06T21:00:00Z')).toEqual({ ok: true });
     expect(edge.validatePayload('pong', 1)).toEqual({
       ok: false,
       errors: [{ path: '', rule: 'topic', message: 'unknown topic "pong": no channel of Edge `cases` */ ${title} matches it' }],

@@ -197,6 +197,8 @@ describe('errors - documents the generator rejects', () => {
 
   it('two request channels giving the same request function name', async () => {
     let doc = edit(fleet, '  fleetAlert:\n', '  route:\n');
+    // the renamed channel carries route requests too (a request function needs a correlationId on both sides)
+    doc = edit(doc, "      FleetAlert:\n        $ref: '#/components/messages/FleetAlert'\n", "      RouteRequest:\n        $ref: '#/components/messages/RouteRequest'\n");
     doc = edit(
       doc,
       "    channel: { $ref: '#/channels/fleetAlert' }\n    bindings: { mqtt: { qos: 1, retain: false, bindingVersion: 0.2.0 } }\n",

@@ -71,11 +71,11 @@ export class FakeBus implements RequestBus {
     this.onPublish = fn;
   }
 
-  async publish<T, P extends string>(
-    channel: ChannelDescriptor<T, P>,
+  async publish<T, P extends string, I extends string | undefined>(
+    channel: ChannelDescriptor<T, P, I>,
     data: T,
     options: { params?: Record<P, string>; correlate?: string } = {},
-  ): Promise<string | undefined> {
+  ): Promise<I> {
     if (this.failPublish) throw this.failPublish;
     const topic = fill(channel.address, options.params);
     let wire: unknown;
@@ -86,7 +86,7 @@ export class FakeBus implements RequestBus {
     } else wire = data;
     this.deliverWire(topic, wire);
     this.onPublish?.(channel, JSON.parse(JSON.stringify(wire)), this);
-    return id;
+    return id as I;
   }
 
   /** Put a wire message (envelope or bare object) on a topic, as another client would. */

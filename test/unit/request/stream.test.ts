@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RequestAbortedError, RequestClosedError, StreamOverflowError, StreamTimeoutError } from '../../../runtime/errors.js';
 import { request } from '../../../runtime/request.js';
-import { openStream, streamReplies } from '../../../runtime/stream.js';
+import { openStream, streamEndTest, streamReplies } from '../../../runtime/stream.js';
 import { FakeBus, llmRequest, llmResponse, llmStream } from './fake-bus.js';
 
 const env = (data: object) => ({ id: 'e1', type: 'llm.stream', ts: 1, source: 'llm', data });
@@ -40,6 +40,33 @@ describe('streamReplies()', () => {
     expect(reply.data.reply).toBe('Hello there!');
     await new Promise((r) => setTimeout(r, 5));
     expect(bus.activeSubscriptions('llmStream')).toBe(0);
+  });
+
+  it("without `until`, the stream ends at the channel's streamEnd (the contract's x-stream last message)", async () => {
+    const bus = new FakeBus();
+    const withEnd = { ...llmStream, streamEnd: { pointer: '/done', equals: true } };
+    const stream = await openStream(bus, withEnd, 'e');
+    for (let i = 1; i <= 4; i++) bus.deliverWire('llm/stream', env({ id: 'e', seq: i, delta: `${i}`, done: i === 3 }));
+    const seqs: unknown[] = [];
+    for await (const m of stream) seqs.push(m.data.seq);
+    expect(seqs).toEqual([1, 2, 3]);
+  });
+
+  it('streamEndTest reads the pointer (nested, escaped, absent) and compares with ===', () => {
+    const nested = streamEndTest({ ...llmStream, streamEnd: { pointer: '/state/a~1b', equals: 'end' } }) as (d: unknown) => boolean;
+    expect(nested({ state: { 'a/b': 'end' } })).toBe(true);
+    expect(nested({ state: { 'a/b': 'END' } })).toBe(false);
+    expect(nested({ state: null })).toBe(false);
+    expect(nested({})).toBe(false);
+    const isNull = streamEndTest({ ...llmStream, streamEnd: { pointer: '/delta', equals: null } }) as (d: unknown) => boolean;
+    expect(isNull({ delta: null })).toBe(true);
+    expect(isNull({})).toBe(false); // absent is not null
+    // an inherited property is not the payload's
+    expect((streamEndTest({ ...llmStream, streamEnd: { pointer: '/constructor', equals: null } }) as (d: unknown) => boolean)({})).toBe(false);
+  });
+
+  it('a channel without streamEnd needs `until`: a TypeError that says so', () => {
+    expect(() => streamReplies(new FakeBus(), llmStream, 'x')).toThrow(/declares no stream end \(x-stream\): pass options.until/);
   });
 
   it('buffers messages that arrive before the consumer iterates', async () => {

@@ -66,12 +66,28 @@ describe('topic - buildTopic', () => {
     expect(() => buildTopic(health, { client_id: '' }, 'subscribe')).toThrow(InvalidTopicError);
   });
 
-  it('rejects templates where a parameter shares a level', () => {
-    expect(() => buildTopic('a/x-{y}', { y: '1' })).toThrow(InvalidTopicError);
+  it('fills parameters that share a level with text; a filter holds + there unless every such value is given', () => {
+    expect(buildTopic('plant/{site}-line/{id}/t', { site: 'north', id: '7' })).toBe('plant/north-line/7/t');
+    expect(buildTopic('dev/dev-{a}-{b}', { a: '1', b: '2' })).toBe('dev/dev-1-2');
+    expect(buildTopic('plant/{site}-line/{id}/t', { id: '7' }, 'subscribe')).toBe('plant/+/7/t');
+    expect(buildTopic('plant/{site}-line/{id}/t', { site: 'north' }, 'subscribe')).toBe('plant/north-line/+/t');
+    expect(() => buildTopic('plant/{site}-line', { site: 'a/b' })).toThrow(InvalidTopicError);
+    expect(() => buildTopic('plant/{site}-line', { site: '#' }, 'subscribe')).toThrow(InvalidTopicError);
+  });
+
+  it('rejects unbalanced braces', () => {
+    expect(() => buildTopic('a/x-{y', { y: '1' })).toThrow(InvalidTopicError);
   });
 });
 
 describe('topic - parseTopic', () => {
+  it('extracts parameters that share a level with text, and refuses topics that break the pattern', () => {
+    expect(parseTopic('plant/{site}-line/{id}/t', 'plant/north-line/7/t')).toEqual({ site: 'north', id: '7' });
+    expect(parseTopic('plant/{site}-line/{id}/t', 'plant/north-lane/7/t')).toBeNull();
+    expect(parseTopic('acme.{env}.orders.{v}.created', 'acme.prod.orders.2.created')).toEqual({ env: 'prod', v: '2' });
+    expect(parseTopic('acme.{env}.orders.{v}.created', 'acme.prod.orders.2.deleted')).toBeNull();
+  });
+
   it('extracts parameters', () => {
     expect(parseTopic('system/health/{client_id}', 'system/health/tars-stt')).toEqual({ client_id: 'tars-stt' });
     expect(parseTopic('a/{x}/b/{y}', 'a/1/b/2')).toEqual({ x: '1', y: '2' });
