@@ -12,7 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import type { ContractIR } from '../ir.js';
-import { isContractLoadError, loadContractFromString } from '../load.js';
+import { isContractLoadError, loadContractFromString, type LoadOptions } from '../load.js';
 import { deployOrder, diffContracts, summarize } from './compare.js';
 import { GitError, pathInRepo, readFileAtRef, repoRoot } from './git.js';
 import { makeLineFinder } from './lines.js';
@@ -120,9 +120,13 @@ async function isFile(p: string): Promise<boolean> {
   }
 }
 
-async function load(text: string, label: string, which: 'previous' | 'current'): Promise<ContractIR> {
+/**
+ * `from`: where the document's external `$ref`s are read: the file system next to `path` (a path relative to the
+ * working directory), or, for a git revision, the same files at that revision.
+ */
+async function load(text: string, label: string, which: 'previous' | 'current', from?: { path: string; options: LoadOptions }): Promise<ContractIR> {
   try {
-    return await loadContractFromString(text, label);
+    return from ? await loadContractFromString(text, from.path, from.options) : await loadContractFromString(text, label);
   } catch (e) {
     const detail = isContractLoadError(e) || e instanceof Error ? e.message : String(e);
     throw new LoadFailure(`cannot load the ${which} contract (${label}):\n${detail}`);
@@ -160,6 +164,7 @@ export async function runDiff(argv: string[], io: DiffIO = {}): Promise<number> 
     // The previous version: a file when one exists at that path, else a git revision.
     let previousText: string;
     let beforeLabel: string;
+    let previousFrom: { path: string; options: LoadOptions } | undefined;
     let fileLabel = posix(relative(cwd, inputAbs)) || args.input;
     const againstAbs = resolve(cwd, args.against);
     if (await isFile(againstAbs)) {
@@ -170,12 +175,18 @@ export async function runDiff(argv: string[], io: DiffIO = {}): Promise<number> 
       const inRepo = pathInRepo(root, inputAbs);
       previousText = await readFileAtRef(args.against, inRepo, root);
       beforeLabel = `${args.against}:${inRepo}`;
+      // Files the old document refers to are read as they were at the same revision.
+      const ref = args.against;
+      previousFrom = {
+        path: posix(relative(cwd, inputAbs)) || args.input,
+        options: { readFile: (file) => readFileAtRef(ref, pathInRepo(root, resolve(cwd, file)), root) },
+      };
       // Annotations name files relative to the repository root.
       if (args.format === 'github') fileLabel = inRepo;
     }
 
-    const before = await load(previousText, beforeLabel, 'previous');
-    const after = await load(currentText, fileLabel, 'current');
+    const before = await load(previousText, beforeLabel, 'previous', previousFrom);
+    const after = await load(currentText, fileLabel, 'current', { path: posix(relative(cwd, inputAbs)) || args.input, options: { readFile: (file) => readFile(resolve(cwd, file), 'utf8') } });
 
     // The mode: --mode, else the CURRENT document's info.x-compatibility, else full.
     const declared = documentMode(currentText, fileLabel);
