@@ -24,15 +24,17 @@ const PACKAGES = {
   },
   sdk: {
     name: 'tars-contracts',
+    deps: ['runtime'],
     assets: [
       ['generated/validators.js', 'generated/validators.js'],
       ['generated/validators.d.ts', 'generated/validators.d.ts'],
       ['asyncapi/tars.asyncapi.yaml', 'asyncapi/tars.asyncapi.yaml'],
     ],
   },
-  testing: { name: '@tars-contracts/testing', assets: [] },
+  testing: { name: '@tars-contracts/testing', deps: ['runtime'], assets: [] },
   generator: {
     name: '@tars-contracts/generator',
+    deps: ['runtime', 'sdk', 'testing'],
     assets: [
       ['generator/templates', 'templates'],
       ['generator/parser-worker.mjs', 'parser-worker.mjs'],
@@ -47,9 +49,15 @@ function tscBin() {
   return path.join(path.dirname(pkg), bin);
 }
 
+const built = new Set();
+
 function build(dir) {
   const spec = PACKAGES[dir];
   if (!spec) throw new Error(`unknown package folder '${dir}' (one of ${Object.keys(PACKAGES).join(', ')})`);
+  if (built.has(dir)) return;
+  // A package compiles against its workspace dependencies' declarations (node_modules links to their dist/): a
+  // dependency not built yet (a fresh clone, `npm pack -w sdk` alone) is built first.
+  for (const dep of spec.deps ?? []) if (!existsSync(path.join(root, dep, 'dist', 'index.d.ts')) && !existsSync(path.join(root, dep, 'dist', 'sdk', 'index.d.ts'))) build(dep);
   const pkgDir = path.join(root, dir);
   const dist = path.join(pkgDir, 'dist');
   rmSync(dist, { recursive: true, force: true });
@@ -83,6 +91,7 @@ function build(dir) {
           `or set "type": "module" in your package.json.`,
       )}), { code: 'ERR_REQUIRE_ESM' });\n`,
   );
+  built.add(dir);
   process.stdout.write(`built ${spec.name} → ${path.relative(root, dist)}/ in ${Date.now() - started} ms\n`);
 }
 

@@ -10,17 +10,15 @@
  *  - a project that generates: the generator as a devDependency, `npx tars-contracts generate` on a document of its
  *    own, the output type-checked against the installed runtime.
  */
-import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type BrokerHandle } from '../harness/mosquitto.js';
+import { installed, sh, typecheck, typeErrors } from './support.js';
 
-const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 const REPO = path.resolve(import.meta.dirname, '../..');
 /** The `tsc` bin of an installed TypeScript package (by its package.json, which every version exports). */
@@ -37,15 +35,6 @@ let work: string;
 let tarballs: Record<'runtime' | 'sdk' | 'testing' | 'generator', string>;
 let broker: BrokerHandle;
 
-async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string }> {
-  try {
-    return await run(cmd, args, { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  }
-}
-
 /** A fresh ESM project in the work folder. */
 function project(name: string): string {
   const dir = path.join(work, name);
@@ -54,48 +43,25 @@ function project(name: string): string {
   return dir;
 }
 
-/** Packages (folders with a package.json) under node_modules, and their size in bytes. */
-function installed(dir: string): { packages: number; bytes: number } {
-  let packages = 0;
-  let bytes = 0;
-  const walk = (d: string, depth: number): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isSymbolicLink()) continue;
-      if (e.isDirectory()) walk(p, depth + 1);
-      else bytes += statSync(p).size;
-    }
-  };
-  const countIn = (nm: string): void => {
-    for (const e of readdirSync(nm, { withFileTypes: true })) {
-      if (!e.isDirectory() || e.name.startsWith('.')) continue;
-      if (e.name.startsWith('@')) {
-        for (const s of readdirSync(path.join(nm, e.name), { withFileTypes: true })) if (s.isDirectory()) countPkg(path.join(nm, e.name, s.name));
-      } else countPkg(path.join(nm, e.name));
-    }
-  };
-  const countPkg = (p: string): void => {
-    packages++;
-    const nested = path.join(p, 'node_modules');
-    try {
-      if (statSync(nested).isDirectory()) countIn(nested);
-    } catch {
-      // no nested node_modules
-    }
-  };
-  const nm = path.join(dir, 'node_modules');
-  countIn(nm);
-  walk(nm, 0);
-  return { packages, bytes };
-}
+/** What each tarball holds (from `npm pack --json`). */
+let packed: { name: string; filename: string; files: { path: string }[] }[];
 
 beforeAll(async () => {
+  // Folders left by an earlier run that was killed (afterAll never ran) would fill the disk over time.
+  for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith('tars-consumer-'))) {
+    try {
+      if (Date.now() - statSync(path.join(tmpdir(), old)).mtimeMs > 3_600_000) rmSync(path.join(tmpdir(), old), { recursive: true, force: true });
+    } catch {
+      // another run's folder, gone meanwhile
+    }
+  }
   work = mkdtempSync(path.join(tmpdir(), 'tars-consumer-'));
   const packs = path.join(work, 'tarballs');
   mkdirSync(packs);
   // prepack builds each package; runtime first, the others compile against its declarations
   const { stdout } = await sh('npm', ['pack', '-w', 'runtime', '-w', 'sdk', '-w', 'testing', '-w', 'generator', '--pack-destination', packs, '--json'], REPO);
-  const files = (JSON.parse(stdout.slice(stdout.indexOf('['))) as { name: string; filename: string }[]).map((p) => [p.name, path.join(packs, p.filename)] as const);
+  packed = JSON.parse(stdout.slice(stdout.indexOf('['))) as typeof packed;
+  const files = packed.map((p) => [p.name, path.join(packs, p.filename)] as const);
   const by = Object.fromEntries(files);
   tarballs = { runtime: by['@tars-contracts/runtime']!, sdk: by['tars-contracts']!, testing: by['@tars-contracts/testing']!, generator: by['@tars-contracts/generator']! };
   for (const t of Object.values(tarballs)) expect(t, 'a tarball per package').toBeDefined();
@@ -105,6 +71,24 @@ beforeAll(async () => {
 afterAll(async () => {
   await broker?.dispose();
   if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('package - the tarballs', () => {
+  it('hold the compiled package, its README and LICENSE, and nothing else (no sources, tests, build info)', () => {
+    expect(packed.map((p) => p.name).sort()).toEqual(['@tars-contracts/generator', '@tars-contracts/runtime', '@tars-contracts/testing', 'tars-contracts']);
+    for (const p of packed) {
+      const paths = p.files.map((f) => f.path);
+      expect(paths, p.name).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
+      const stray = paths.filter(
+        (f) => !['package.json', 'README.md', 'LICENSE'].includes(f) && !f.startsWith('dist/') && !(p.name === '@tars-contracts/generator' && f.startsWith('bin/')),
+      );
+      expect(stray, p.name).toEqual([]);
+      expect(paths.filter((f) => (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.tsbuildinfo') || /(^|\/)test\//.test(f)), p.name).toEqual([]);
+    }
+    const runtime = packed.find((p) => p.name === '@tars-contracts/runtime')!.files.map((f) => f.path);
+    // ajv-formats' checks ship inside the runtime, with their licence
+    expect(runtime).toEqual(expect.arrayContaining(['dist/vendor/ajv-formats/formats.cjs', 'dist/vendor/ajv-formats/LICENSE']));
+  });
 });
 
 describe('package - a service installs tars-contracts', () => {
@@ -135,8 +119,9 @@ describe('package - a service installs tars-contracts', () => {
       path.join(svc, 'app.mjs'),
       `import { connect, publishSttFinal, subscribeSttFinal, validatePayload, sttFinalChannel } from 'tars-contracts';
 const bus = await connect({ url: process.env.MQTT_URL, logger: undefined, enableHealth: true });
-const got = new Promise((resolve) => subscribeSttFinal(bus, (data, envelope) => resolve({ data, type: envelope.type })));
-await new Promise((r) => setTimeout(r, 50));
+let resolveGot;
+const got = new Promise((resolve) => (resolveGot = resolve));
+await subscribeSttFinal(bus, (data, envelope) => resolveGot({ data, type: envelope.type }));
 const id = await publishSttFinal(bus, { text: 'hello from a package', is_final: true });
 const received = await got;
 const verdicts = [validatePayload('stt/final', sttFinalChannel.examples[0]), validatePayload('stt/final', { text: 5 }), validatePayload('no/such/topic', {})];
@@ -153,6 +138,11 @@ console.log(JSON.stringify({ id, received, verdicts }));
     expect(out.verdicts[0]).toEqual({ ok: true });
     expect(out.verdicts[1]).toMatchObject({ ok: false, errors: [{ path: '/text', rule: 'type' }] });
     expect(out.verdicts[2]).toMatchObject({ ok: false, errors: [{ rule: 'topic' }] });
+  });
+
+  it('exports the contract document itself (tars-contracts/asyncapi.yaml)', async () => {
+    const { stdout } = await sh(process.execPath, ['--input-type=module', '-e', "import { readFileSync } from 'node:fs'; console.log(readFileSync(new URL(import.meta.resolve('tars-contracts/asyncapi.yaml')), 'utf8').split('\\n').find((l) => l.startsWith('asyncapi:')))"], svc);
+    expect(stdout.trim()).toBe('asyncapi: 3.0.0');
   });
 
   it("is ESM only: require('tars-contracts') fails saying what to do", async () => {
@@ -205,7 +195,7 @@ export async function main(): Promise<void> {
 
   const configs = (['node16', 'bundler'] as const).flatMap((resolution) => ([true, false] as const).map((skipLibCheck) => ({ resolution, skipLibCheck })));
 
-  /** Type-checks consumer.ts; returns the error lines (file(line,col): error TS...). */
+  /** Type-checks consumer.ts; returns the error lines (file(line,col): error TS...); a failure without one throws. */
   async function tsc(bin: string, resolution: 'node16' | 'bundler', skipLibCheck: boolean): Promise<string[]> {
     const name = `tsconfig.${resolution}.${skipLibCheck}.json`;
     writeFileSync(
@@ -218,11 +208,7 @@ export async function main(): Promise<void> {
         files: ['consumer.ts'],
       }),
     );
-    const out = await sh(process.execPath, [bin, '-p', name], ts).then(
-      (r) => r.stdout,
-      (e: Error) => e.message,
-    );
-    return out.split('\n').filter((l) => / error TS\d+/.test(l));
+    return typeErrors(await typecheck(bin, name, ts));
   }
 
   it.each(configs)('TypeScript 7 (the repo\'s), $resolution, skipLibCheck $skipLibCheck: no error', async ({ resolution, skipLibCheck }) => {
@@ -242,6 +228,66 @@ export async function main(): Promise<void> {
     await sh('npm', ['install', '-D', ...NPM_FLAGS, `@types/node@${TYPES_NODE}`], ts);
     expect(await tsc(TSC53, resolution, false)).toEqual([]);
   });
+});
+
+describe('package - the test kit at run time', () => {
+  it('a test with the installed kit: embedded broker, test client, nextMessage of a typed publish', async () => {
+    const dir = project('kit');
+    await sh('npm', ['install', ...NPM_FLAGS, tarballs.sdk, tarballs.runtime, tarballs.testing], dir);
+    writeFileSync(
+      path.join(dir, 'kit.mjs'),
+      `import { startTestBroker, connectTestClient, closeTestClients, nextMessage, exampleOf } from '@tars-contracts/testing';
+import { publishSttFinal, sttFinalChannel } from 'tars-contracts';
+const broker = await startTestBroker();
+const a = await connectTestClient(broker.url);
+const b = await connectTestClient(broker.url);
+const next = nextMessage(b, sttFinalChannel, { timeoutMs: 5000 });
+await next.ready;
+const sent = exampleOf(sttFinalChannel);
+await publishSttFinal(a, sent);
+const got = await next;
+await closeTestClients();
+await broker.close();
+console.log(JSON.stringify({ same: JSON.stringify(got.data) === JSON.stringify(sent), topic: got.meta.topic, type: got.envelope?.type }));
+`,
+    );
+    const { stdout } = await sh(process.execPath, ['kit.mjs'], dir, { LOG_LEVEL: 'silent' });
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ same: true, topic: 'stt/final', type: 'stt.final' });
+  }, 120_000);
+});
+
+describe('package - a browser project type-checks the contract code without Node types', () => {
+  it.each(['node16', 'bundler'] as const)('TypeScript 5.3 and 7, %s, lib DOM, types [], skipLibCheck false: no error', async (resolution) => {
+    const dir = project(`browser-types-${resolution}`);
+    await sh('npm', ['install', ...NPM_FLAGS, tarballs.sdk, tarballs.runtime], dir);
+    writeFileSync(
+      path.join(dir, 'page.ts'),
+      `import { validateEnvelope, resolveTopic, sttFinalChannel, type FinalTranscript, type ChannelId } from 'tars-contracts/contract';
+import { createTopicCatalog, type ValidationResult, type ChannelDescriptor } from '@tars-contracts/runtime/contract';
+export function onMessage(topic: string, payload: string): FinalTranscript | null {
+  const r: ValidationResult = validateEnvelope(topic, JSON.parse(payload));
+  if (!r.ok) { document.title = r.errors[0]?.path ?? ''; return null; }
+  return resolveTopic(topic)?.channel.id === 'sttFinal' ? (JSON.parse(payload) as { data: FinalTranscript }).data : null;
+}
+const id: ChannelId = 'sttFinal';
+const d: ChannelDescriptor<FinalTranscript> = sttFinalChannel;
+void id; void d; void createTopicCatalog;
+// @ts-expect-error text is a string: the contract types are not any
+export const bad: FinalTranscript = { text: 5 };
+`,
+    );
+    writeFileSync(
+      path.join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022', module: resolution === 'bundler' ? 'ESNext' : 'Node16', moduleResolution: resolution, lib: ['ES2022', 'DOM'], types: [],
+          strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, noEmit: true,
+        },
+        files: ['page.ts'],
+      }),
+    );
+    for (const bin of [TSC7, TSC53]) expect(typeErrors(await typecheck(bin, 'tsconfig.json', dir)), bin).toEqual([]);
+  }, 120_000);
 });
 
 describe('package - the contract code in a browser', () => {
@@ -293,11 +339,25 @@ describe('package - a project that generates', () => {
         include: ['src'],
       }),
     );
-    for (const bin of [TSC7, TSC53]) {
-      const out = await sh(process.execPath, [bin, '-p', 'tsconfig.json'], dir).then((r) => r.stdout, (e: Error) => e.message);
-      expect(out.split('\n').filter((l) => / error TS\d+/.test(l)), bin).toEqual([]);
-    }
+    // The generator is a library too: its entry point type-checks in the same project.
+    writeFileSync(
+      path.join(dir, 'src/gen-script.ts'),
+      `import { generateFromFile, writeOutput, type GeneratedFile } from '@tars-contracts/generator';
+export async function regenerate(): Promise<readonly GeneratedFile[]> {
+  const { files } = await generateFromFile('greenhouse.asyncapi.yaml');
+  await writeOutput('src/gen', files);
+  return files;
+}
+`,
+    );
+    for (const bin of [TSC7, TSC53]) expect(typeErrors(await typecheck(bin, 'tsconfig.json', dir)), bin).toEqual([]);
     const help = await sh('npx', ['--no-install', 'tars-contracts', 'help'], dir);
     expect(help.stdout).toMatch(/generate/);
+    // The installed command checks drift and diffs two versions of the project's own document.
+    expect((await sh('npx', ['--no-install', 'tars-contracts', 'generate', '--input', 'greenhouse.asyncapi.yaml', '--out', 'src/gen', '--check'], dir)).stdout).toMatch(/up to date/);
+    const doc = readFileSync(path.join(dir, 'greenhouse.asyncapi.yaml'), 'utf8');
+    writeFileSync(path.join(dir, 'previous.asyncapi.yaml'), doc);
+    const same = await sh('npx', ['--no-install', 'tars-contracts', 'diff', '--against', 'previous.asyncapi.yaml', '--input', 'greenhouse.asyncapi.yaml'], dir);
+    expect(same.stdout).toMatch(/No changes/);
   }, 180_000);
 });
