@@ -10,6 +10,7 @@
 #   CONTRACT_DIFF_INPUT   document path inside the repository (default asyncapi/tars.asyncapi.yaml)
 #   CONTRACT_DIFF_FORMAT  text | json | github (default: github under GitHub Actions, else text)
 #   CONTRACT_DIFF_REPO    repository to check (default: this project; used by the tests)
+#   CONTRACT_DIFF_MODE    backward | forward | full (default: the document's info.x-compatibility, else full)
 set -uo pipefail
 
 project="$(cd "$(dirname "$0")/.." && pwd)"
@@ -50,5 +51,7 @@ fi
 
 say "comparing $input with HEAD~1 ($(git -C "$repo" rev-parse --short HEAD~1))"
 cd "$repo" || exit 2
-"$project/node_modules/.bin/tsx" "$project/generator/diff/main.ts" --against HEAD~1 --input "$input" --format "$format"
+mode_args=()
+if [ -n "${CONTRACT_DIFF_MODE:-}" ]; then mode_args=(--mode "$CONTRACT_DIFF_MODE"); fi
+"$project/node_modules/.bin/tsx" "$project/generator/diff/main.ts" --against HEAD~1 --input "$input" --format "$format" "${mode_args[@]}"
 exit $?

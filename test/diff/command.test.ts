@@ -289,4 +289,20 @@ describe('runDiff in a real git repository', { timeout: 180_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/HEAD~1 has no asyncapi\/new.asyncapi.yaml: the contract is new, nothing to compare against/);
   });
+
+  it('the CI script checks the default mode (full), or CONTRACT_DIFF_MODE', () => {
+    const other = 'asyncapi/new.asyncapi.yaml';
+    const widened = structuredClone(v1);
+    prop(widened, 'Health', 'event').enum.push('restart'); // forward-only: old subscribers reject the new value
+    writeFileSync(join(repo, other), toYaml(widened));
+    git('add', other);
+    git('commit', '-q', '-m', 'widen');
+    const full = ci({ CONTRACT_DIFF_INPUT: other });
+    expect(full.code).toBe(1);
+    expect(full.out).toContain('[mode: full]');
+    const backward = ci({ CONTRACT_DIFF_INPUT: other, CONTRACT_DIFF_MODE: 'backward' });
+    expect(backward.code).toBe(0);
+    expect(backward.out).toContain('[mode: backward]');
+    expect(ci({ CONTRACT_DIFF_INPUT: other, CONTRACT_DIFF_MODE: 'sideways' }).code).toBe(2);
+  });
 });
