@@ -117,6 +117,8 @@ export function checkShape(value: unknown, maxDepth: number): Decoded<never> | n
       failed = true;
       break;
     }
+    // The array and object branches repeat the same push/check on purpose: this runs for every value of every
+    // received message, and a shared helper would add a call per value.
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const item: unknown = v[i];
