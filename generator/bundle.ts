@@ -10,6 +10,7 @@
  * read is returned, so the source hash (and `generate --check`) covers it.
  */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import { fromPointer, toPointer, type Diagnostic } from './diagnostics.js';
 
@@ -112,7 +113,7 @@ export async function bundle(doc: Obj, mainPath: string, readFile: ReadFile): Pr
     if (typeof value.$ref === 'string' && (file !== mainPath || !value.$ref.startsWith('#'))) {
       const ref = value.$ref;
       const hash = ref.indexOf('#');
-      const refFile = hash === 0 ? file : toPosix(path.posix.normalize(path.posix.join(path.posix.dirname(file), hash < 0 ? ref : ref.slice(0, hash))));
+      const refFile = hash === 0 ? file : resolveFile(file, hash < 0 ? ref : ref.slice(0, hash));
       const pointer = hash < 0 ? '' : ref.slice(hash + 1);
       const target = refFile === mainPath ? undefined : await load(refFile);
       const here = toPointer(where);
@@ -179,6 +180,31 @@ export function hasExternalRefs(v: unknown): boolean {
     if (k !== 'examples' && k !== 'example' && k !== 'default' && k !== 'const' && k !== 'enum' && hasExternalRefs(x)) return true;
   }
   return false;
+}
+
+/**
+ * The file a ref names, as a path relative to the working directory (posix) like the main document's: relative to the
+ * referring file, or absolute (`/abs/x.yaml`, `file:///abs/x.yaml`) as it is.
+ */
+function resolveFile(from: string, target: string): string {
+  let t = target;
+  if (/^file:/i.test(t)) {
+    try {
+      t = fileURLToPath(t);
+    } catch {
+      return t; // not a file URL we can read: the read fails and says so
+    }
+  }
+  if (path.isAbsolute(t)) return toPosix(path.relative(process.cwd(), t)) || '.';
+  return toPosix(path.posix.normalize(path.posix.join(path.posix.dirname(from), decodeURIComponentSafe(t))));
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURI(s);
+  } catch {
+    return s;
+  }
 }
 
 function toPosix(p: string): string {

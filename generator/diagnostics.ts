@@ -46,17 +46,35 @@ export class GenerateError extends Error {
   }
 }
 
-/** Encode path segments as a JSON pointer fragment ('#/a/b~1c'). */
+/**
+ * Encode path segments as a JSON pointer URI fragment ('#/a/b~1c'): `~` and `/` escaped (RFC 6901), `%` as `%25`
+ * (RFC 3986: a `$ref` fragment is percent-decoded, so a key holding `%` must be written `%25` to be found).
+ */
 export function toPointer(path: readonly (string | number)[]): string {
-  return '#' + path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return '#' + path.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1').replace(/%/g, '%25')).join('');
 }
 
-/** Decode a '#/a/b~1c' pointer into its segments. */
+/** Decode a '#/a/b~1c' pointer into its segments; a `%` not followed by two hex digits is taken as it is. */
 export function fromPointer(pointer: string): string[] {
   const p = pointer.startsWith('#') ? pointer.slice(1) : pointer;
   if (p === '') return [];
   return p
     .slice(1)
     .split('/')
-    .map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+    .map((s) => percentDecode(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function percentDecode(s: string): string {
+  if (!s.includes('%')) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s.replace(/%[0-9A-Fa-f]{2}/g, (h) => {
+      try {
+        return decodeURIComponent(h);
+      } catch {
+        return h; // one byte of a multi-byte sequence on its own
+      }
+    });
+  }
 }

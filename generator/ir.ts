@@ -50,8 +50,11 @@ export interface LifecycleIR {
 
 /** One message of a channel (AsyncAPI `channel.messages`). */
 export interface MessageIR {
-  /** The message's key in the channel's `messages` (publish functions of multi-message channels use it). */
+  /** The message's key in the channel's `messages`. */
   readonly name: string;
+  /** The PascalCase name code gives the message (publish<Channel><Ident>, validate<Channel><Ident>Data): its key,
+   *  made an identifier, with a numeric suffix when another key of the channel gives the same. */
+  readonly ident: string;
   /** JSON pointer of the message (its components/messages entry when it is a `$ref`). */
   readonly pointer: string;
   readonly title?: string;
@@ -73,6 +76,9 @@ export interface MessageIR {
 export interface ChannelIR {
   /** Channel id in the document (components key / channels key), e.g. 'sttFinal'. */
   readonly id: string;
+  /** The name code is built from (publishX, XChannel): the id made an identifier, unique among the channels (a
+   *  numeric suffix when two ids give one name, a hash for an id without letters or digits). */
+  readonly name: string;
   /** e.g. 'system/health/{client_id}' */
   readonly address: string;
   readonly title?: string;

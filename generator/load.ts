@@ -10,7 +10,7 @@
  * Every problem is collected, then thrown together as one ContractLoadError. The IR holds no parser objects
  * and is ordered deterministically (channels by id, schemas by name).
  */
-import { forEachFormat, isKnownFormat } from './formats.js';
+import { forEachSchema, isKnownFormat, isUnknownKeyword } from './schema-scan.js';
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { readFile } from 'node:fs/promises';
@@ -287,10 +287,7 @@ class Reader {
     while (isObj(cur.value) && typeof cur.value.$ref === 'string') {
       const ref = cur.value.$ref;
       const refPtr = `${cur.pointer}/$ref`;
-      if (!ref.startsWith('#')) {
-        this.report(`external $ref "${ref}" is not supported: keep the contract in one document`, refPtr);
-        return { value: undefined, pointer: cur.pointer };
-      }
+      if (!ref.startsWith('#')) return { value: undefined, pointer: cur.pointer }; // unreadable external ref: reported by the bundler
       if (seen.has(ref)) {
         this.report(`circular $ref "${ref}"`, refPtr);
         return { value: undefined, pointer: cur.pointer };
@@ -315,35 +312,29 @@ class Reader {
     const info = isObj(doc.info) ? doc.info : {};
     const schemas = this.readSchemas();
     this.checkAllRefs(doc, '#');
-    this.warnUnknownFormats();
 
     const channelsRaw = isObj(doc.channels) ? doc.channels : {};
     const ops = this.readOperations(channelsRaw);
 
+    // Messages other operations send on a channel as their reply (`reply: { channel, messages }`): sent there too.
+    const repliedOn = new Map<string, Set<string> | null>();
+    for (const list of ops.values()) {
+      for (const o of list) {
+        if (o.reply === null) continue;
+        const had = repliedOn.get(o.reply);
+        if (had === null) continue;
+        repliedOn.set(o.reply, o.replyMessages === null ? null : new Set([...(had ?? []), ...o.replyMessages]));
+      }
+    }
     const channels: ChannelIR[] = [];
-    const byName = new Map<string, string>();
     for (const id of Object.keys(channelsRaw).sort()) {
-      const ch = this.readChannel(id, channelsRaw[id], ops.get(id) ?? [], schemas);
-      if (!ch) continue;
-      const name = camelCase(id);
-      const other = byName.get(name);
-      if (other !== undefined) {
-        this.report(`channels "${other}" and "${id}" give the same function names (${name}): rename one`, toPointer(['channels', id]));
-      } else byName.set(name, id);
-      channels.push(ch);
+      const ch = this.readChannel(id, channelsRaw[id], ops.get(id) ?? [], schemas, repliedOn.get(id));
+      if (ch) channels.push(ch);
     }
     this.checkReplies(channels);
     this.checkStreams(channels, schemas);
     this.checkLifecycle(channels, schemas);
-    const byRequestName = new Map<string, string>();
-    for (const c of channels) {
-      if (c.reply === null) continue;
-      const fn = requestName(c.id);
-      const other = byRequestName.get(fn);
-      if (other !== undefined) {
-        this.report(`request channels "${other}" and "${c.id}" give the same function name ${fn}: rename one`, c.pointer);
-      } else byRequestName.set(fn, c.id);
-    }
+    this.nameChannels(channels);
     const byTemplate = new Map<string, string>();
     for (const c of channels) {
       if (c.address === '') continue;
@@ -363,6 +354,7 @@ class Reader {
       );
     }
     for (const [name, schema] of this.derived) schemas[name] = schema;
+    this.warnAnnotations(schemas);
     // Schemas are keyed by their type name from here on (`2fa-code` → `_2faCode`, `default` → `Default`), so every
     // emitter can use the key as an identifier; refs follow.
     const renamed = new Map([...this.typeNames].filter(([key, name]) => key !== name));
@@ -434,33 +426,35 @@ class Reader {
         this.warn(`schema title "${s.title}" differs from its key "${key}": the type is named ${name} (after the key); the title becomes documentation`, `${ptr}/title`);
         if (typeof s.description !== 'string') extra.description = s.title;
       }
-      out[key] = stripExtensions({ ...s, ...extra, title: name }) as JsonSchema;
+      out[key] = stripExtensions(this.inlineForeignRefs({ ...s, ...extra, title: name })) as JsonSchema;
     }
     return out;
   }
 
-  /** One warning per string format the validators cannot check (ajv-formats does not know it), at its first use. */
-  private warnUnknownFormats(): void {
-    const roots: [unknown, string][] = [];
-    const comps = isObj(this.doc.components) ? this.doc.components : {};
-    for (const [k, v] of Object.entries(isObj(comps.schemas) ? comps.schemas : {})) roots.push([v, toPointer(['components', 'schemas', k])]);
-    const payloadOf = (m: Json | undefined, ptr: string): void => {
-      if (!isObj(m) || m.payload === undefined) return;
-      const p = m.payload;
-      if (isObj(p) && p.schemaFormat !== undefined && p.schema !== undefined) roots.push([p.schema, `${ptr}/payload/schema`]);
-      else roots.push([p, `${ptr}/payload`]);
-    };
-    for (const [k, m] of Object.entries(isObj(comps.messages) ? comps.messages : {})) payloadOf(m, toPointer(['components', 'messages', k]));
-    for (const [id, ch] of Object.entries(isObj(this.doc.channels) ? this.doc.channels : {})) {
-      if (!isObj(ch) || !isObj(ch.messages)) continue;
-      for (const [k, m] of Object.entries(ch.messages)) payloadOf(m, toPointer(['channels', id, 'messages', k]));
-    }
-    const seen = new Set<string>();
-    for (const [schema, ptr] of roots) {
-      forEachFormat(schema, ptr, (format, at) => {
-        if (isKnownFormat(format) || seen.has(format)) return;
-        seen.add(format);
-        this.warn(`format "${format}" is not one the validators know (ajv-formats): values are not checked against it`, at);
+  /**
+   * One warning per string format the validators cannot check (ajv-formats does not know it) and per keyword that is
+   * not JSON Schema, at its first use in the schemas the IR holds (named, inline, from other files, from $ref'd
+   * channels and messages).
+   */
+  private warnAnnotations(schemas: Record<string, JsonSchema>): void {
+    const ownerOf = new Map<string, string>();
+    for (const [owner, name] of this.derivedOwners) if (owner.startsWith('#/') && !ownerOf.has(name)) ownerOf.set(name, owner);
+    const seenFormats = new Set<string>();
+    const seenKeywords = new Set<string>();
+    for (const key of Object.keys(schemas).sort()) {
+      const at = this.typeNames.has(key) ? toPointer(['components', 'schemas', key]) : ownerOf.get(key);
+      if (at === undefined) continue; // a union the loader made: only refs
+      forEachSchema(schemas[key], at, (sch, ptr) => {
+        if (typeof sch.format === 'string' && !isKnownFormat(sch.format) && !seenFormats.has(sch.format)) {
+          seenFormats.add(sch.format);
+          this.warn(`format "${sch.format}" is not one the validators know (ajv-formats): values are not checked against it`, `${ptr}/format`);
+        }
+        for (const k of Object.keys(sch)) {
+          if (!isUnknownKeyword(k) || seenKeywords.has(k)) continue;
+          seenKeywords.add(k);
+          const hint = k === 'nullable' ? " (OpenAPI 3.0's; in JSON Schema write type: [<type>, 'null'])" : '';
+          this.warn(`keyword "${k}" is not JSON Schema draft-07${hint}: the validators and types ignore it`, `${ptr}${toPointer([k]).slice(1)}`);
+        }
       });
     }
   }
@@ -471,13 +465,8 @@ class Reader {
     else if (isObj(v)) {
       for (const [k, x] of Object.entries(v)) {
         if (k === '$ref' && typeof x === 'string') {
-          if (!x.startsWith('#')) this.report(`external $ref "${x}" is not supported: keep the contract in one document`, `${ptr}/$ref`);
-          else if (this.at(x) === undefined && !x.startsWith('#/channels/')) this.report(`broken $ref "${x}": the document has nothing there`, `${ptr}/$ref`);
-          else if (ptr.includes('/schemas/') || ptr.includes('/payload')) {
-            if (!x.startsWith(SCHEMA_PREFIX) && isSchemaContext(ptr)) {
-              this.report(`$ref "${x}" inside a schema must point into #/components/schemas`, `${ptr}/$ref`);
-            }
-          }
+          // External refs were bundled before this reader ran; one left here could not be read (reported there).
+          if (x.startsWith('#') && this.at(x) === undefined && !x.startsWith('#/channels/')) this.report(`broken $ref "${x}": the document has nothing there`, `${ptr}/$ref`);
         } else if (k !== 'examples' && k !== 'example' && k !== 'default' && k !== 'const' && k !== 'enum') {
           this.checkAllRefs(x, `${ptr}/${esc(k)}`);
         }
@@ -492,7 +481,7 @@ class Reader {
       const ptr = toPointer(['operations', id]);
       const op = this.deref(raw[id], ptr);
       if (!isObj(op.value)) continue;
-      const o = op.value;
+      const o = this.withTraits(op.value, op.pointer);
       const action = o.action;
       if (action !== 'send' && action !== 'receive') {
         this.report(`operation "${id}" has action ${JSON.stringify(action ?? null)}: must be "send" or "receive"`, `${op.pointer}/action`);
@@ -517,10 +506,17 @@ class Reader {
         }
       }
       let reply: string | null = null;
+      let replyMessages: string[] | null = null;
       if (o.reply !== undefined) {
         const rep = this.deref(o.reply, `${op.pointer}/reply`);
         if (isObj(rep.value) && rep.value.channel !== undefined) {
           reply = this.channelIdOf(rep.value.channel, `${rep.pointer}/channel`, `the reply of operation "${id}"`, channels);
+          if (reply !== null && Array.isArray(rep.value.messages)) {
+            replyMessages = rep.value.messages
+              .map((m) => (isObj(m) && typeof m.$ref === 'string' && m.$ref.startsWith('#/channels/') ? fromPointer(m.$ref) : []))
+              .filter((segs) => segs.length === 4 && segs[1] === reply && segs[2] === 'messages')
+              .map((segs) => segs[3]!);
+          }
         }
       }
       const list = out.get(chId) ?? [];
@@ -536,10 +532,25 @@ class Reader {
         }
       }
       const bindingNames = isObj(bindings.value) ? Object.keys(bindings.value) : [];
-      list.push({ id, action, qos, retain, reply, pointer: op.pointer, messages, bindings: bindingNames });
+      list.push({ id, action, qos, retain, reply, replyMessages, pointer: op.pointer, messages, bindings: bindingNames });
       out.set(chId, list);
     }
     return out;
+  }
+
+  /**
+   * An operation or message with its `traits` applied (AsyncAPI 3: each trait merged in order as a JSON Merge Patch;
+   * the object's own fields win over every trait's).
+   */
+  private withTraits(o: Obj, pointer: string): Obj {
+    if (!Array.isArray(o.traits) || o.traits.length === 0) return o;
+    let merged: Obj = {};
+    o.traits.forEach((t, i) => {
+      const r = this.deref(t, `${pointer}/traits/${i}`);
+      if (isObj(r.value)) merged = mergePatch(merged, r.value);
+    });
+    const { traits: _traits, ...own } = o;
+    return mergePatch(merged, own as Obj);
   }
 
   /** The channel id an operation's `channel: { $ref: '#/channels/<id>' }` names, or null (reported). */
@@ -557,7 +568,7 @@ class Reader {
     return id;
   }
 
-  private readChannel(id: string, rawCh: Json | undefined, ops: OpInfo[], schemas: Record<string, JsonSchema>): ChannelIR | null {
+  private readChannel(id: string, rawCh: Json | undefined, ops: OpInfo[], schemas: Record<string, JsonSchema>, repliedWith?: Set<string> | null): ChannelIR | null {
     const basePtr = toPointer(['channels', id]);
     const chR = this.deref(rawCh, basePtr);
     if (!isObj(chR.value)) {
@@ -566,9 +577,6 @@ class Reader {
     }
     const ch = chR.value;
     const ptr = chR.pointer;
-    // Every generated name adds a prefix or suffix (publishDefault, defaultChannel), so a reserved word is fine;
-    // an id without a letter or digit gives no name at all.
-    if (camelCase(id) === '_') this.report(`channel id "${id}" has no letter or digit to build function names from`, basePtr);
 
     // Address and parameters. A parameter may share a topic level with text (`dev-{id}`); the runtime fills it on
     // publish and filters by the address pattern on receive. No address (null): not an MQTT topic.
@@ -577,9 +585,13 @@ class Reader {
       this.report(`channel "${id}" has an address that is not a string`, `${ptr}/address`);
       return null;
     }
-    const inAddress = [...address.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!);
-    const dupParam = inAddress.find((p, i) => inAddress.indexOf(p) !== i);
-    if (dupParam) this.report(`parameter "${dupParam}" appears twice in the address`, `${ptr}/address`);
+    const inAddress = [...new Set([...address.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!))];
+    if (/\}\{/.test(address)) {
+      this.warn(
+        `two parameters touch in the address "${address}": where one value ends and the next begins is ambiguous, so publish refuses values that would read back differently`,
+        `${ptr}/address`,
+      );
+    }
     const paramsRaw = isObj(ch.parameters) ? ch.parameters : {};
     for (const p of Object.keys(paramsRaw)) {
       if (!inAddress.includes(p)) this.warn(`parameter "${p}" is not in the address "${address}": ignored`, `${ptr}/parameters/${esc(p)}`);
@@ -613,6 +625,17 @@ class Reader {
       return null;
     }
     if (messages.length === 0) return null;
+    // Two keys giving one name (`Reading` and `reading`): the later ones get a numeric suffix, in document order.
+    const idents = new Set<string>();
+    messages.forEach((m, i) => {
+      let ident = m.ident;
+      for (let n = 2; idents.has(ident); n++) ident = `${m.ident}${n}`;
+      idents.add(ident);
+      if (ident !== m.ident) {
+        this.warn(`messages of channel "${id}" give the same name ${m.ident}: message "${m.name}" is named ${ident}`, m.pointer);
+        messages[i] = { ...m, ident };
+      }
+    });
     const single = messages.length === 1 ? messages[0]! : null;
     let framing: Framing;
     let dataSchema: JsonSchema;
@@ -641,14 +664,14 @@ class Reader {
     const first = src[0];
     for (const o of src.slice(1)) {
       if (o.qos !== first!.qos || o.retain !== first!.retain) {
-        this.report(
-          `operations "${first!.id}" and "${o.id}" give channel "${id}" different QoS/retain (${first!.qos}/${first!.retain} vs ${o.qos}/${o.retain})`,
+        this.warn(
+          `operations "${first!.id}" and "${o.id}" give channel "${id}" different QoS/retain (${first!.qos}/${first!.retain} vs ${o.qos}/${o.retain}): the first (${first!.id}) is used`,
           `${o.pointer}/bindings`,
         );
       }
     }
     const replies = [...new Set(ops.map((o) => o.reply).filter((r): r is string => r !== null))];
-    if (replies.length > 1) this.report(`channel "${id}" has operations with different reply channels (${replies.join(', ')})`, basePtr);
+    if (replies.length > 1) this.warn(`channel "${id}" has operations with different reply channels (${replies.join(', ')}): the first (${replies[0]}) is used`, basePtr);
 
     // Several messages share a correlation when all declare the same location (a reply channel with a result and a
     // refusal message, say).
@@ -681,12 +704,14 @@ class Reader {
     const names = messages.map((m) => m.name);
     const listed = (action: 'send' | 'receive'): string[] => {
       const mine = ops.filter((o) => o.action === action);
-      if (mine.length === 0 || mine.some((o) => o.messages === null)) return names;
-      const set = new Set(mine.flatMap((o) => o.messages ?? []));
+      // A reply is sent on this channel by the operation's other side and received by its requester.
+      if (mine.length === 0 || mine.some((o) => o.messages === null) || repliedWith === null) return names;
+      const set = new Set([...mine.flatMap((o) => o.messages ?? []), ...(repliedWith ?? [])]);
       return names.filter((n) => set.has(n));
     };
     return {
       id,
+      name: id, // made a unique identifier by read()
       address,
       ...(title !== undefined ? { title } : {}),
       ...(summary !== undefined ? { summary } : {}),
@@ -724,7 +749,7 @@ class Reader {
   private readMessage(channelId: string, key: string, raw: Json | undefined, keyPtr: string, schemas: Record<string, JsonSchema>): MessageIR | null {
     const msgR = this.deref(raw, keyPtr);
     if (!isObj(msgR.value)) return null;
-    const msg = msgR.value;
+    const msg = this.withTraits(msgR.value, msgR.pointer);
     const msgPtr = msgR.pointer;
     const mm = /^#\/components\/messages\/([^/]+)$/.exec(msgPtr);
     const componentName = mm ? fromPointer(`#/${mm[1]}`)[0]! : undefined;
@@ -732,6 +757,16 @@ class Reader {
 
     let payload: Json | undefined = msg.payload;
     let payloadPtr = `${msgPtr}/payload`;
+    // A payload `$ref` to anything but a named schema (`#/components/messages/Shared/payload`, a property of another
+    // schema) is followed: what it points at is this message's payload.
+    for (const seen = new Set<string>(); isObj(payload) && typeof payload.$ref === 'string' && !isNamedSchemaRef(payload.$ref) && payload.$ref.startsWith('#') && !seen.has(payload.$ref); ) {
+      seen.add(payload.$ref);
+      const ref: string = payload.$ref;
+      const target = this.at(ref);
+      if (target === undefined) break; // reported by checkAllRefs
+      payload = target;
+      payloadPtr = ref;
+    }
     let jsonSchema = true;
     if (isObj(payload) && payload.schemaFormat !== undefined && payload.schema !== undefined) {
       const fmt = String(payload.schemaFormat);
@@ -838,6 +873,7 @@ class Reader {
     void schemas;
     return {
       name: key,
+      ident: pascalCase(key).replace(/^_/, ''), // follows a prefix in every name; made unique per channel by readChannel
       pointer: msgPtr,
       ...(str(msg.title) !== undefined ? { title: str(msg.title)! } : {}),
       ...(str(msg.summary) !== undefined ? { summary: str(msg.summary)! } : {}),
@@ -999,6 +1035,32 @@ class Reader {
   }
 
   /**
+   * Each channel's name for code: its id made an identifier; an id without a letter or digit gets a hash of itself;
+   * when two channels give one name (`a.b` and `aB`), or two request channels one request function, the later id (in
+   * sorted order) gets a numeric suffix. Each renaming is a warning.
+   */
+  private nameChannels(channels: ChannelIR[]): void {
+    const taken = new Map<string, string>(); // base name → channel id
+    const takenRequests = new Map<string, string>(); // request function → channel id
+    channels.forEach((c, i) => {
+      let stem = camelCase(c.id);
+      if (stem === '_') {
+        stem = `channel${createHash('sha256').update(c.id, 'utf8').digest('hex').slice(0, 8)}`;
+        this.warn(`channel id "${c.id}" has no letter or digit: its code is named after a hash of it (${stem})`, c.pointer);
+      }
+      let name = stem;
+      for (let n = 2; taken.has(name) || (c.reply !== null && takenRequests.has(requestName(name))); n++) name = `${stem}${n}`;
+      if (name !== stem) {
+        const other = taken.get(stem) ?? takenRequests.get(requestName(stem));
+        this.warn(`channels "${other}" and "${c.id}" give the same function names (${c.reply !== null && !taken.has(stem) ? requestName(stem) : stem}): "${c.id}" is named ${name}`, c.pointer);
+      }
+      taken.set(name, c.id);
+      if (c.reply !== null) takenRequests.set(requestName(name), c.id);
+      channels[i] = { ...c, name };
+    });
+  }
+
+  /**
    * A request function needs what the runtime can do: both channels MQTT topics, one request message, and one
    * correlation location in the payloads of both. A pair that cannot have one (a reply address given by a runtime
    * expression, a correlationId in headers, no correlationId) gets a warning and plain publish/subscribe functions;
@@ -1032,10 +1094,30 @@ class Reader {
     });
   }
 
+  /**
+   * A schema with every `$ref` that does not name a whole schema of components/schemas replaced by what it points at
+   * (`#/components/schemas/Outer/properties/inner`, `#/components/messages/M/payload`): the validators and types
+   * resolve only named schemas. A cycle through such refs is left as `{}` (any value).
+   */
+  private inlineForeignRefs(v: Json, seen: ReadonlySet<string> = new Set()): Json {
+    if (Array.isArray(v)) return v.map((x) => this.inlineForeignRefs(x, seen));
+    if (!isObj(v)) return v;
+    if (typeof v.$ref === 'string' && v.$ref.startsWith('#') && !isNamedSchemaRef(v.$ref)) {
+      if (seen.has(v.$ref)) return {};
+      const target = this.at(v.$ref);
+      return target === undefined ? v : this.inlineForeignRefs(target, new Set([...seen, v.$ref]));
+    }
+    const out: Obj = {};
+    for (const [k, x] of Object.entries(v)) {
+      out[k] = k === 'default' || k === 'const' || k === 'enum' || k === 'examples' || k === 'example' ? x : this.inlineForeignRefs(x, seen);
+    }
+    return out;
+  }
+
   /** A schema for the IR: `$ref`s into components/schemas stay refs; inline schemas are copied without x- keys. */
   private keepRef(s: Json): JsonSchema {
     if (isObj(s) && typeof s.$ref === 'string') return { $ref: s.$ref };
-    return (stripExtensions(s) ?? {}) as JsonSchema;
+    return (stripExtensions(this.inlineForeignRefs(s)) ?? {}) as JsonSchema;
   }
 
   /**
@@ -1080,7 +1162,7 @@ class Reader {
   /** A `$ref` to the named schema for `s`: its own when it is one, else the inline schema registered under `name`. */
   private namedRef(s: Json, name: string): JsonSchema {
     if (isObj(s) && typeof s.$ref === 'string') return { $ref: s.$ref };
-    if (!this.derived.has(name)) this.derived.set(name, { ...((stripExtensions(s) ?? {}) as Obj), title: name } as JsonSchema);
+    if (!this.derived.has(name)) this.derived.set(name, { ...((stripExtensions(this.inlineForeignRefs(s)) ?? {}) as Obj), title: name } as JsonSchema);
     return { $ref: `${SCHEMA_PREFIX}${name}` };
   }
 
@@ -1108,6 +1190,11 @@ class Reader {
       cause = `no MQTT server or binding (${what})`;
     } else if (address === '') cause = 'no address';
     else if (/[+#]/.test(address)) cause = 'an MQTT wildcard in the address';
+    else if (address.replace(/\{[^{}]+\}/g, '').includes('{') || address.replace(/\{[^{}]+\}/g, '').includes('}')) cause = 'unbalanced braces in the address';
+    else {
+      const names = [...address.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!);
+      if (names.some((n, i) => names.indexOf(n) !== i)) cause = 'a parameter that appears twice in the address';
+    }
     if (cause === undefined) return true;
     const list = this.notMqtt.get(cause) ?? [];
     list.push({ id, ptr });
@@ -1122,6 +1209,8 @@ interface OpInfo {
   qos: QoS;
   retain: boolean;
   reply: string | null;
+  /** The reply's messages (keys on the reply channel) the operation lists; null = all. */
+  replyMessages: string[] | null;
   pointer: string;
   /** The channel messages the operation lists (their keys), or null when it lists none (= all). */
   messages: string[] | null;
@@ -1175,6 +1264,21 @@ function schemaAt(schema: JsonSchema, pointer: string, schemas: Record<string, J
   return resolve(cur);
 }
 
+/** `#/components/schemas/<key>` exactly (a whole named schema). */
+function isNamedSchemaRef(ref: string): boolean {
+  return ref.startsWith(SCHEMA_PREFIX) && !ref.slice(SCHEMA_PREFIX.length).includes('/') && ref.length > SCHEMA_PREFIX.length;
+}
+
+/** JSON Merge Patch (RFC 7386) without deletion: objects merge key by key, anything else is replaced. */
+function mergePatch(target: Obj, patch: Obj): Obj {
+  const out: Obj = { ...target };
+  for (const [k, v] of Object.entries(patch)) {
+    const t = out[k];
+    out[k] = isObj(v) && isObj(t) && v.$ref === undefined && t.$ref === undefined ? mergePatch(t, v) : v;
+  }
+  return out;
+}
+
 /** `#/components/schemas/<key>[/...]` refs rewritten to the key's type name. */
 function renameRefs(v: unknown, renamed: ReadonlyMap<string, string>): unknown {
   if (Array.isArray(v)) return v.map((x) => renameRefs(x, renamed));
@@ -1193,13 +1297,11 @@ function renameRefs(v: unknown, renamed: ReadonlyMap<string, string>): unknown {
   return out;
 }
 
+/** One JSON pointer segment (escaped as toPointer does). */
 function esc(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+  return toPointer([s]).slice(2);
 }
 
-function isSchemaContext(ptr: string): boolean {
-  return /\/components\/schemas\/|\/payload(\/|$)/.test(ptr);
-}
 
 /** Drop `x-*` extension keys (not JSON Schema) from a schema tree; keeps examples/defaults untouched. */
 function stripExtensions(v: Json): Json {

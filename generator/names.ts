@@ -9,19 +9,20 @@ const RESERVED = new Set(
   ).split(' '),
 );
 
+/** Words of a name: letters and digits of any script (what JavaScript and Python identifiers may hold). */
 function words(s: string): string[] {
   return s
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
+    .replace(/([\p{Ll}\p{Nd}])(\p{Lu})/gu, '$1 $2')
+    .split(/[^\p{ID_Continue}]+|_+/u)
     .filter(Boolean);
 }
 
-/** 'stt-final' / 'stt_final' / 'sttFinal' → 'sttFinal'. */
+/** 'stt-final' / 'stt_final' / 'sttFinal' → 'sttFinal'; 'é' → 'é'; a name that cannot start an identifier gets '_'. */
 export function camelCase(s: string): string {
   const w = words(s);
   if (w.length === 0) return '_';
   const out = w.map((x, i) => (i === 0 ? x[0]!.toLowerCase() + x.slice(1) : x[0]!.toUpperCase() + x.slice(1))).join('');
-  return /^[0-9]/.test(out) ? '_' + out : out;
+  return /^\p{ID_Start}/u.test(out) ? out : '_' + out;
 }
 
 /** 'sttFinal' → 'SttFinal'. */
@@ -31,11 +32,11 @@ export function pascalCase(s: string): string {
 }
 
 export function isIdentifier(s: string): boolean {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s) && !RESERVED.has(s);
+  return /^[\p{ID_Start}_$][\p{ID_Continue}$]*$/u.test(s) && !RESERVED.has(s);
 }
 
-/** The names generated code builds from a channel id. */
-export function channelNames(channelId: string): {
+/** The names generated code builds from a channel's name (ChannelIR.name: its id made a unique identifier). */
+export function channelNames(channelName: string): {
   base: string;
   descriptor: string;
   publish: string;
@@ -46,8 +47,8 @@ export function channelNames(channelId: string): {
   dataValidator: string;
   envelopeValidator: string;
 } {
-  const base = camelCase(channelId);
-  const P = pascalCase(channelId);
+  const base = camelCase(channelName);
+  const P = pascalCase(channelName);
   return {
     base,
     descriptor: `${base}Channel`,
@@ -55,17 +56,18 @@ export function channelNames(channelId: string): {
     subscribe: `subscribe${P}`,
     clear: `clear${P}`,
     open: `open${P}`,
-    request: requestName(channelId),
+    request: requestName(channelName),
     dataValidator: `validate${P}Data`,
     envelopeValidator: `validate${P}Envelope`,
   };
 }
 
-/** The validators of one message of a multi-message channel: validate<Channel><Message>Data / Envelope. */
-export function messageValidatorNames(channelId: string, messageName: string): { data: string; envelope: string; local: string } {
-  const P = pascalCase(channelId);
-  const M = pascalCase(messageName).replace(/^_/, '');
-  return { data: `validate${P}${M}Data`, envelope: `validate${P}${M}Envelope`, local: `${camelCase(channelId)}_${M}` };
+/** The validators of one message of a multi-message channel: validate<Channel><Message>Data / Envelope (the
+ *  channel's `name` and the message's `ident` from the IR). */
+export function messageValidatorNames(channelName: string, messageIdent: string): { data: string; envelope: string; local: string } {
+  const P = pascalCase(channelName);
+  const M = messageIdent;
+  return { data: `validate${P}${M}Data`, envelope: `validate${P}${M}Envelope`, local: `${camelCase(channelName)}_${M}` };
 }
 
 /** The request function of a request channel: the id without a trailing 'Request' (`llmRequest` → `requestLlm`,

@@ -89,21 +89,24 @@ export function createTopicCatalog<C extends AnyChannelDescriptor>(
 
   const resolveTopic = (topic: string): ResolvedTopic<C> | null => resolveAll(topic)[0] ?? null;
 
-  /** Valid for the topic's channel, or for any channel sharing its address exactly, else the first one's errors. (A
-   *  more general template the topic also fits, like `a/{x}` for `a/b`, does not count: the literal wins.) */
+  /** Valid for the topic's channel, or for any channel sharing its address template (`a/{x}` and `a/{y}` are one), else
+   *  the first one's errors. (A more general template the topic also fits, like `a/{x}` for `a/b`, does not count:
+   *  the literal wins.) */
   const validateBy = (topic: string, check: (channel: C) => ValidationResult): ValidationResult => {
     const all = resolveAll(topic);
     if (all.length === 0) return unknownTopic(topic);
-    const address = all[0]!.channel.address;
+    const shape = templateOf(all[0]!.channel.address);
     let first: ValidationResult | undefined;
     for (const { channel } of all) {
-      if (channel.address !== address) break;
+      if (templateOf(channel.address) !== shape) break;
       const r = check(channel);
       if (r.ok) return r;
       first ??= r;
     }
     return first!;
   };
+
+  const templateOf = (address: string): string => address.replace(/\{[^{}]*\}/g, '{}');
 
   const unknownTopic = (topic: string): ValidationResult => ({
     ok: false,

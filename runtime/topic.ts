@@ -163,6 +163,19 @@ export function buildTopic(
         if (value === '#') throw new InvalidTopicError(address, part.name, "'#' cannot stand inside a topic level");
         text += checkParam(address, part.name, value, 'publish', false);
       }
+      if (!wildcard) {
+        // Receivers split the level by the address pattern: a value that holds the text after it (`a-b` in
+        // `{x}-{y}`), or two touching parameters, would read back as other values. Refuse what would.
+        const m = level.pattern.exec(text);
+        let g = 1;
+        for (const part of level.parts) {
+          if (typeof part === 'string') continue;
+          const got = m?.[g++];
+          if (got !== params?.[part.name]) {
+            throw new InvalidTopicError(address, part.name, `the level "${text}" would read back as ${part.name}=${JSON.stringify(got ?? null)}: the value holds text that separates parameters there`);
+          }
+        }
+      }
       out += wildcard ? '+' : text;
     }
   }
@@ -188,6 +201,12 @@ function checkParam(address: string, name: string, value: string | undefined, mo
   return value;
 }
 
+/** An own data property, whatever the name (`__proto__` included: a plain assignment would set the prototype). */
+function setOwn(o: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
 /** Extracts parameter values from a concrete topic, or null when the topic does not fit the address. */
 export function parseTopic<P extends string = string>(address: string, topic: string): Record<P, string> | null {
   const t = template(address);
@@ -202,12 +221,13 @@ export function parseTopic<P extends string = string>(address: string, topic: st
     if (level.kind === 'literal') {
       if (end - pos !== level.text.length || !topic.startsWith(level.text, pos)) return null;
     } else if (level.kind === 'param') {
-      out[level.name] = topic.slice(pos, end);
+      if (end === pos) return null; // an empty level: publishers never send one
+      setOwn(out, level.name, topic.slice(pos, end));
     } else {
       const m = level.pattern.exec(topic.slice(pos, end));
       if (!m) return null;
       let g = 1;
-      for (const part of level.parts) if (typeof part !== 'string') out[part.name] = m[g++]!;
+      for (const part of level.parts) if (typeof part !== 'string') setOwn(out, part.name, m[g++]!);
     }
     pos = end + 1;
   }

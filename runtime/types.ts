@@ -74,7 +74,8 @@ export interface ConnectOptions extends Partial<Omit<ClientConfig, 'url'>> {
 
 export interface PublishOptions<P extends string> {
   params?: Record<P, string>;
-  /** On a channel with several messages: which one `data` is (required there). */
+  /** On a channel with several messages: which one `data` is (validated and framed as that message; without it,
+   *  against the union of the messages, with the channel's framing). The generated publish<Channel><Message> sets it. */
   message?: string;
   /** Reuse this Envelope id (replies, stream deltas). */
   correlate?: string;

@@ -15,7 +15,7 @@ import { render } from './templates.js';
 
 /** The publish function of one message of a multi-message channel: publish<Channel><Message>. */
 function messagePublishName(c: ChannelIR, m: MessageIR): string {
-  return `${channelNames(c.id).publish}${pascalCase(m.name).replace(/^_/, '')}`;
+  return `${channelNames(c.name).publish}${m.ident}`;
 }
 
 /** Names api.ts declares or imports itself; a model type with one of these names is imported under an alias. */
@@ -100,7 +100,7 @@ function dataCorrelationPath(c: ChannelIR): string[] | null {
 function contractLines(c: ChannelIR): string[] {
   const v = channelView(c);
   const lines: string[] = [];
-  lines.push(`Channel \`${c.id}\`, address \`${v.addressDoc}\`${v.summaryDoc ? `: ${v.summaryDoc}` : ''}.`);
+  lines.push(`Channel \`${doc(c.id)}\`, address \`${v.addressDoc}\`${v.summaryDoc ? `: ${v.summaryDoc}` : ''}.`);
   for (const l of v.descriptionLines) lines.push(...wrap(l, 110));
   lines.push('');
   lines.push(`QoS ${c.qos}, ${c.retain ? 'retained' : 'not retained'} (fixed by the contract), ${doc(framingDoc(c))}.`);
@@ -144,7 +144,7 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
   // Model types, aliased when a name is taken by what api.ts itself declares or imports.
   const taken = new Set<string>(OWN_NAMES);
   for (const c of mqttChannels) {
-    const n = channelNames(c.id);
+    const n = channelNames(c.name);
     for (const x of [n.descriptor, n.publish, n.subscribe, n.clear, n.open, n.request]) taken.add(x);
     if (c.messages.length > 1) for (const m of c.messages) taken.add(messagePublishName(c, m));
   }
@@ -168,7 +168,7 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
   let needClear = false;
 
   const channels = mqttChannels.map((c) => {
-    const n = channelNames(c.id);
+    const n = channelNames(c.name);
     const v = channelView(c);
     const hasParams = c.parameters.length > 0;
     const P = paramUnion(c.parameters);
@@ -263,7 +263,7 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
     const reply = c.reply === null ? undefined : byId.get(c.reply);
     if (reply) {
       needRequest = true;
-      const rn = channelNames(reply.id);
+      const rn = channelNames(reply.name);
       const shared = reply.parameters.filter((p) => c.parameters.some((q) => q.name === p.name));
       const extra: string[] = [];
       if (hasParams) extra.push('params');
@@ -299,7 +299,7 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
     if (c.stream) {
       needStream = true;
       const req = byId.get(c.stream.request);
-      const reqNames = req ? channelNames(req.id) : null;
+      const reqNames = req ? channelNames(req.name) : null;
       const reqEx = req?.examples[0];
       const corrPath = req ? dataCorrelationPath(req) : null;
       const corrValue = corrPath && reqEx !== undefined ? getAt(reqEx, corrPath) : undefined;
@@ -347,7 +347,7 @@ export async function emitApi(ir: ContractIR): Promise<GeneratedFile> {
     .filter((t) => uses(alias.get(t)!))
     .map((t) => (alias.get(t) === t ? t : `${t} as ${alias.get(t)!}`))
     .join(', ');
-  const descriptorImports = mqttChannels.map((c) => channelNames(c.id).descriptor).sort();
+  const descriptorImports = mqttChannels.map((c) => channelNames(c.name).descriptor).sort();
   const runtimeValues = [...(needClear ? ['clearRetained'] : []), ...(needStream ? ['openStream'] : []), ...(needRequest ? ['request'] : [])];
   const runtimeTypes = [
     'BusClient', 'MessageHandler', 'Reply', 'ReplyStream', 'Subscription', 'TypedPublishOptions', 'TypedRequestOptions', 'TypedStreamOptions', 'TypedSubscribeOptions',

@@ -26,10 +26,11 @@ function framingLitOf(f: ChannelIR['framing']): string {
 }
 
 export function channelView(c: ChannelIR) {
-  const n = channelNames(c.id);
+  const n = channelNames(c.name);
   const params = c.parameters.map((p) => p.name);
   return {
     id: c.id,
+    idDoc: doc(c.id),
     idLit: lit(c.id),
     descriptor: n.descriptor,
     dataType: c.dataTypeName,
@@ -60,7 +61,7 @@ export function channelView(c: ChannelIR) {
     messagesLit:
       c.messages.length > 1
         ? c.messages.map((m) => {
-            const v = messageValidatorNames(c.id, m.name);
+            const v = messageValidatorNames(c.name, m.ident);
             return `{ name: ${lit(m.name)}, framing: ${framingLitOf(m.framing)}, validateData: ${v.data}, validateEnvelope: ${m.envelopeSchema ? v.envelope : 'null'}, send: ${c.sends.includes(m.name)}, receive: ${c.receives.includes(m.name)} }`;
           })
         : [],
@@ -73,7 +74,7 @@ function lifecycleLit(ir: ContractIR, role: 'health' | 'heartbeat'): string {
   if (!c || !c.lifecycle) return 'null';
   const l = c.lifecycle;
   const fields = (['ok', 'event', 'timestamp', 'id'] as const).filter((k) => l.fields[k] !== undefined).map((k) => `${k}: ${lit(l.fields[k]!)}`);
-  const parts = [`channel: ${channelNames(c.id).descriptor}`];
+  const parts = [`channel: ${channelNames(c.name).descriptor}`];
   if (l.clientIdParameter !== undefined) parts.push(`clientIdParameter: ${lit(l.clientIdParameter)}`);
   parts.push(`fields: { ${fields.join(', ')} }`);
   if (l.timestampFormat !== undefined) parts.push(`timestampFormat: ${lit(l.timestampFormat)}`);
@@ -85,10 +86,10 @@ export async function emitChannels(ir: ContractIR): Promise<GeneratedFile> {
   const typeNames = [...new Set(ir.channels.map((c) => c.dataTypeName))].sort();
   const validatorImports = ir.channels
     .flatMap((c) => {
-      const n = channelNames(c.id);
+      const n = channelNames(c.name);
       const own = c.envelopeSchema ? [n.dataValidator, n.envelopeValidator] : [n.dataValidator];
       const perMessage = c.messages.length > 1 ? c.messages.flatMap((m) => {
-        const v = messageValidatorNames(c.id, m.name);
+        const v = messageValidatorNames(c.name, m.ident);
         return m.envelopeSchema ? [v.data, v.envelope] : [v.data];
       }) : [];
       return [...own, ...perMessage];

@@ -8,7 +8,7 @@ import type { ContractIR, JsonSchema } from '../ir.js';
 import { GenerateError } from '../diagnostics.js';
 import { channelNames, messageValidatorNames } from '../names.js';
 import { namedSchemas } from './types.js';
-import { unknownFormats } from '../formats.js';
+import { annotationsIn, forEachSchema } from '../schema-scan.js';
 import { doc, tsHeader, type GeneratedFile } from './header.js';
 
 const NAMED_ID = 'urn:schema:';
@@ -40,10 +40,10 @@ function rewriteRefs(v: unknown): unknown {
 }
 
 /** The schema id a channel validator compiles: the named schema's own id for a `$ref`, else an inline id. */
-function schemaId(ajv: { addSchema(s: object, key?: string): unknown }, s: JsonSchema, inlineId: string): string {
+function schemaId(ajv: { addSchema(s: object, key?: string): unknown }, s: JsonSchema, inlineId: string, prepare: (schema: object) => object): string {
   const ref = typeof s.$ref === 'string' ? s.$ref : undefined;
   if (ref && Object.keys(s).length === 1) return String(rewriteRefs({ $ref: ref }) && (rewriteRefs({ $ref: ref }) as { $ref: string }).$ref);
-  ajv.addSchema({ ...(rewriteRefs(s) as object), $id: inlineId });
+  ajv.addSchema(prepare({ ...(rewriteRefs(s) as object), $id: inlineId }));
   return inlineId;
 }
 
@@ -80,7 +80,20 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
   // ajv-formats' full set (the runtime ships the same functions); a format it does not know is
   // registered as "always valid" (the loader warns about each such format).
   addFormats(ajv, { mode: 'full' });
-  for (const f of unknownFormats(allSchemas(ir))) ajv.addFormat(f, true);
+  // What is not JSON Schema is an annotation (the loader warned about each): unknown formats always pass, unknown
+  // keywords are registered without a check (Ajv's strict mode would refuse to compile them).
+  const annotations = annotationsIn(allSchemas(ir));
+  for (const f of annotations.formats) ajv.addFormat(f, true);
+  for (const k of annotations.keywords) if (!ajv.getKeyword(k)) ajv.addKeyword({ keyword: k });
+  // Keywords Ajv itself defines beyond draft-07 (OpenAPI's `nullable`) are dropped from the copies it compiles, so
+  // the validators ignore them as the types do (the loader's warning says so).
+  const ignored = annotations.keywords.filter((k) => ajv.getKeyword(k));
+  const compiled = (schema: object): object => {
+    forEachSchema(schema, '#', (sub) => {
+      for (const k of ignored) delete (sub as Record<string, unknown>)[k];
+    });
+    return schema;
+  };
   ajv.addKeyword({ keyword: 'discriminator' }).addKeyword({ keyword: 'externalDocs' }).addKeyword({ keyword: 'example' });
 
   const named = namedSchemas(ir);
@@ -88,18 +101,18 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
   const locals: [string, string][] = [];
   try {
     for (const [name, s] of Object.entries(named)) {
-      ajv.addSchema({ ...(rewriteRefs(s) as object), $id: NAMED_ID + name });
+      ajv.addSchema(compiled({ ...(rewriteRefs(s) as object), $id: NAMED_ID + name }));
       locals.push([`named_${name}`, NAMED_ID + name]);
     }
     for (const c of ir.channels) {
-      const base = channelNames(c.id).base;
-      locals.push([`data_${base}`, schemaId(ajv, c.dataSchema, `urn:channel:${base}:data`)]);
-      if (c.envelopeSchema) locals.push([`envelope_${base}`, schemaId(ajv, c.envelopeSchema, `urn:channel:${base}:envelope`)]);
+      const base = channelNames(c.name).base;
+      locals.push([`data_${base}`, schemaId(ajv, c.dataSchema, `urn:channel:${base}:data`, compiled)]);
+      if (c.envelopeSchema) locals.push([`envelope_${base}`, schemaId(ajv, c.envelopeSchema, `urn:channel:${base}:envelope`, compiled)]);
       if (c.messages.length > 1) {
         for (const m of c.messages) {
-          const v = messageValidatorNames(c.id, m.name);
-          locals.push([`data_${v.local}`, schemaId(ajv, m.dataSchema, `urn:channel:${base}:${v.local}:data`)]);
-          if (m.envelopeSchema) locals.push([`envelope_${v.local}`, schemaId(ajv, m.envelopeSchema, `urn:channel:${base}:${v.local}:envelope`)]);
+          const v = messageValidatorNames(c.name, m.ident);
+          locals.push([`data_${v.local}`, schemaId(ajv, m.dataSchema, `urn:channel:${base}:${v.local}:data`, compiled)]);
+          if (m.envelopeSchema) locals.push([`envelope_${v.local}`, schemaId(ajv, m.envelopeSchema, `urn:channel:${base}:${v.local}:envelope`, compiled)]);
         }
       }
     }
@@ -132,14 +145,14 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
   const wrappers: string[] = [];
   const decls: string[] = [];
   for (const c of ir.channels) {
-    const n = channelNames(c.id);
+    const n = channelNames(c.name);
     wrappers.push(`/** Validates the payload model of channel \`${doc(c.id)}\` (${doc(c.address)}): ${c.dataTypeName}. */`);
     wrappers.push(`export const ${n.dataValidator} = wrap(data_${n.base});`);
     decls.push(`/** Validates the payload model of channel \`${doc(c.id)}\` (${doc(c.address)}): ${c.dataTypeName}. */`);
     decls.push(`export declare const ${n.dataValidator}: Validator;`);
     if (c.messages.length > 1) {
       for (const m of c.messages) {
-        const v = messageValidatorNames(c.id, m.name);
+        const v = messageValidatorNames(c.name, m.ident);
         const what = `message \`${doc(m.name)}\` of channel \`${doc(c.id)}\``;
         wrappers.push(`/** Validates the payload model of ${what}: ${m.dataTypeName}. */`, `export const ${v.data} = wrap(data_${v.local});`);
         decls.push(`/** Validates the payload model of ${what}: ${m.dataTypeName}. */`, `export declare const ${v.data}: Validator;`);

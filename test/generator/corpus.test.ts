@@ -21,8 +21,9 @@ import { REPO } from './helpers.js';
 
 const run = promisify(execFile);
 const CORPUS = path.join(REPO, 'test/fixtures/corpus');
-// Outside test/.out (the fixture type-check compiles that folder while this file writes its own).
-const OUT = path.join(REPO, 'test/.out-corpus');
+// Outside test/.out (the fixture type-check compiles that folder while this file writes its own); one per run, so two
+// runs at once do not share it.
+const OUT = path.join(REPO, `test/.out-corpus-${process.pid}`);
 const DOCS = readdirSync(CORPUS).filter((f) => f.endsWith('.asyncapi.yaml')).sort();
 
 interface Case {
@@ -117,7 +118,9 @@ describe('corpus - twenty documents written elsewhere', () => {
         const ir = results.get(c.document)!.ir;
         const channel = ir.channels.find((x) => x.id === c.channel);
         expect(channel, `${c.document}: channel ${c.channel}`).toBeDefined();
-        const name = channel!.messages.length > 1 ? messageValidatorNames(c.channel, c.message).data : channelNames(c.channel).dataValidator;
+        const message = channel!.messages.find((m) => m.name === c.message);
+        expect(message, `${c.document}: message ${c.message}`).toBeDefined();
+        const name = channel!.messages.length > 1 ? messageValidatorNames(channel!.name, message!.ident).data : channelNames(channel!.name).dataValidator;
         const mod = (await import(path.join(OUT, c.document.replace('.asyncapi.yaml', ''), 'validators.js'))) as Record<string, (v: unknown) => ValidationResult>;
         const validate = mod[name];
         expect(validate, `${c.document}: ${name}`).toBeTypeOf('function');
@@ -140,7 +143,7 @@ describe('corpus - twenty documents written elsewhere', () => {
       const mod = (await import(path.join(OUT, doc.replace('.asyncapi.yaml', ''), 'validators.js'))) as Record<string, (v: unknown) => ValidationResult>;
       for (const ch of ir.channels) {
         for (const m of ch.messages) {
-          const name = ch.messages.length > 1 ? messageValidatorNames(ch.id, m.name).data : channelNames(ch.id).dataValidator;
+          const name = ch.messages.length > 1 ? messageValidatorNames(ch.name, m.ident).data : channelNames(ch.name).dataValidator;
           for (const ex of m.examples) {
             expect(mod[name]!(ex), `${doc} ${ch.id}/${m.name}: ${JSON.stringify(ex)}`).toEqual({ ok: true });
             checked++;

@@ -73,13 +73,6 @@ describe('errors - documents the generator rejects', () => {
       'envelope payload "FleetAlertEnvelope" has no "data" property (the payload model)',
       '#/components/schemas/FleetAlertEnvelope/properties',
     ],
-    [
-      'two channel ids giving the same function names',
-      () =>
-        edit(greenhouse, '  alarm:\n', "  sensor-reading:\n    address: greenhouse/x\n    messages:\n      Alarm:\n        $ref: '#/components/messages/Alarm'\n  alarm:\n"),
-      'channels "sensor-reading" and "sensorReading" give the same function names (sensorReading): rename one',
-      '#/channels/sensorReading',
-    ],
   ])('%s', async (_, doc, message, pointer) => {
     const ds = await diagnosticsOf(doc());
     expect(ds).toContainEqual(expect.objectContaining({ message, pointer }));
@@ -94,6 +87,15 @@ describe('errors - documents the generator rejects', () => {
       const { ir, warnings } = await warningsOf(edit(greenhouse, "    messages:\n      Alarm:\n        $ref: '#/components/messages/Alarm'\n", ''));
       expect(warnings).toContainEqual(expect.objectContaining({ message: 'channel "alarm" declares no message: nothing is generated for it', pointer: '#/channels/alarm' }));
       expect(ir.channels.map((c) => c.id)).not.toContain('alarm');
+    });
+    it('two channel ids giving the same function names: the later id (sorted) gets a numeric suffix', async () => {
+      const { ir, warnings } = await warningsOf(
+        edit(greenhouse, '  alarm:\n', "  sensor-reading:\n    address: greenhouse/x\n    messages:\n      Alarm:\n        $ref: '#/components/messages/Alarm'\n  alarm:\n"),
+      );
+      expect(warnings).toContainEqual(
+        expect.objectContaining({ message: 'channels "sensor-reading" and "sensorReading" give the same function names (sensorReading): "sensorReading" is named sensorReading2', pointer: '#/channels/sensorReading' }),
+      );
+      expect(Object.fromEntries(ir.channels.map((c) => [c.id, c.name]))).toMatchObject({ 'sensor-reading': 'sensorReading', sensorReading: 'sensorReading2' });
     });
     it('a parameter not in the address: the AsyncAPI parser refuses the document (so the generator does too)', async () => {
       const ds = await diagnosticsOf(edit(greenhouse, '      sensor_id:\n        description: Hardware id of the sensor.', '      sensor:\n        description: Hardware id of the sensor.'));
@@ -195,7 +197,7 @@ describe('errors - documents the generator rejects', () => {
     });
   });
 
-  it('two request channels giving the same request function name', async () => {
+  it('two request channels giving the same request function name: the later one is renamed, with a warning', async () => {
     let doc = edit(fleet, '  fleetAlert:\n', '  route:\n');
     // the renamed channel carries route requests too (a request function needs a correlationId on both sides)
     doc = edit(doc, "      FleetAlert:\n        $ref: '#/components/messages/FleetAlert'\n", "      RouteRequest:\n        $ref: '#/components/messages/RouteRequest'\n");
@@ -204,10 +206,12 @@ describe('errors - documents the generator rejects', () => {
       "    channel: { $ref: '#/channels/fleetAlert' }\n    bindings: { mqtt: { qos: 1, retain: false, bindingVersion: 0.2.0 } }\n",
       "    channel: { $ref: '#/channels/route' }\n    bindings: { mqtt: { qos: 1, retain: false, bindingVersion: 0.2.0 } }\n    reply:\n      channel: { $ref: '#/channels/routeResponse' }\n",
     );
-    const ds = await diagnosticsOf(doc);
-    expect(ds).toContainEqual(
-      expect.objectContaining({ message: 'request channels "route" and "routeRequest" give the same function name requestRoute: rename one', pointer: '#/channels/routeRequest' }),
+    const ir = await loadContractFromString(doc, 'doc.yaml');
+    expect(ir.warnings).toContainEqual(
+      expect.objectContaining({ message: 'channels "route" and "routeRequest" give the same function names (requestRoute): "routeRequest" is named routeRequest2', pointer: '#/channels/routeRequest' }),
     );
+    const names = Object.fromEntries(ir.channels.map((c) => [c.id, c.name]));
+    expect(names).toMatchObject({ route: 'route', routeRequest: 'routeRequest2' });
   });
 
   it('reports what the AsyncAPI parser finds (schema of the document itself)', async () => {

@@ -15,7 +15,7 @@ import { startBroker, type BrokerHandle } from '../harness/mosquitto.js';
 import { RawClient, rejectionOf, runId, sdkBarrier, waitFor } from './typed-support/wire.js';
 import { REPO } from '../generator/helpers.js';
 
-const OUT = path.join(REPO, 'test/.out-corpus-mqtt');
+const OUT = path.join(REPO, `test/.out-corpus-mqtt-${process.pid}`);
 
 /** The generated functions this test calls (the module is generated at run time, so typed here by hand). */
 interface Api {

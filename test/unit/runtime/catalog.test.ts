@@ -53,4 +53,13 @@ describe('createTopicCatalog', () => {
       expect(unknown.errors[0]!.message).toContain('Test bus');
     }
   });
+
+  it('channels whose addresses differ only in parameter names share a template: a payload valid for either is valid', () => {
+    const a = { ...channel('a', 'dev/{x}/state'), validateData: (v: unknown) => ((v as { a?: unknown }).a !== undefined ? ok : fail('/a')) };
+    const b = { ...channel('b', 'dev/{y}/state'), validateData: (v: unknown) => ((v as { b?: unknown }).b !== undefined ? ok : fail('/b')) };
+    const c = createTopicCatalog('Shared', [a, b]);
+    expect(c.validatePayload('dev/1/state', { a: 1 })).toEqual(ok);
+    expect(c.validatePayload('dev/1/state', { b: 1 })).toEqual(ok);
+    expect(c.validatePayload('dev/1/state', {})).toEqual(fail('/a'));
+  });
 });

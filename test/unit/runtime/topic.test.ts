@@ -98,3 +98,24 @@ describe('topic - parseTopic', () => {
     expect(parseTopic('system/health/{client_id}', t)).toBeNull();
   });
 });
+
+describe('topic - values a receiver would read back differently', () => {
+  it('publish refuses a value holding the text that separates two parameters of one level, and touching parameters it cannot split', () => {
+    expect(buildTopic('dev-{a}-{b}/x', { a: 'p', b: 'q-r' })).toBe('dev-p-q-r/x'); // reads back as a=p, b=q-r
+    expect(parseTopic('dev-{a}-{b}/x', 'dev-p-q-r/x')).toEqual({ a: 'p', b: 'q-r' });
+    expect(() => buildTopic('dev-{a}-{b}/x', { a: 'p-q', b: 'r' })).toThrow(/would read back as a="p"/);
+    expect(() => buildTopic('d/{a}{b}', { a: 'ab', b: 'cd' })).toThrow(/would read back as a="a"/);
+    expect(buildTopic('d/{a}{b}', { a: 'a', b: 'bcd' })).toBe('d/abcd');
+    // a filter is not refused: '+' stands for the whole level
+    expect(buildTopic('d/{a}{b}', { a: '+' }, 'subscribe')).toBe('d/+');
+  });
+
+  it('a parameter named __proto__ is an own value, not the prototype; an empty level does not fit', () => {
+    const p = parseTopic('x/{__proto__}/y', 'x/v/y')!;
+    expect(Object.keys(p)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(p, '__proto__')?.value).toBe('v');
+    expect(Object.getPrototypeOf(p)).toBe(Object.prototype);
+    expect(parseTopic('x/{id}/y', 'x//y')).toBeNull();
+    expect(parseTopic('x/{id}', 'x/')).toBeNull();
+  });
+});
