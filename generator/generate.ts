@@ -13,35 +13,60 @@ import { emitApi } from './emit/api.js';
 import { emitChannels } from './emit/channels.js';
 import { emitIndex } from './emit/index.js';
 import { emitTopics } from './emit/topics.js';
+import { emitPython, PYTHON_PACKAGE } from './emit/python/index.js';
 
 export type { GeneratedFile } from './emit/header.js';
+
+/** The outputs generate() can make: the TypeScript files, the Python package (pydantic v2), or both. */
+export type Language = 'ts' | 'python';
+export const LANGUAGES: readonly Language[] = ['ts', 'python'];
+
+export interface GenerateOptions {
+  /** Default ['ts']: the TypeScript files only (the library API keeps its file set; the CLI asks for both). */
+  readonly languages?: readonly Language[];
+  /** Folder of the Python package inside the output, default 'python/tars_contracts'. */
+  readonly pythonDir?: string;
+}
+
+/** Where the Python package goes inside generated/ unless told otherwise. */
+export const DEFAULT_PYTHON_DIR = `python/${PYTHON_PACKAGE}`;
 
 /**
  * Load a document and generate its files. Emitting starts from the raw-document IR while the AsyncAPI
  * parser still validates (in a worker); files are returned only once the document is known valid,
  * otherwise the ContractLoadError is thrown.
  */
-export async function generateFromFile(file: string): Promise<{ ir: ContractIR; files: GeneratedFile[] }> {
+export async function generateFromFile(file: string, options: GenerateOptions = {}): Promise<{ ir: ContractIR; files: GeneratedFile[] }> {
   const { path: sourcePath, text } = await readContractFile(file);
   const { draft, done } = startLoad(text, sourcePath);
-  const early = draft ? generate(draft).then((files) => ({ files }), (error: unknown) => ({ error })) : null;
+  const early = draft ? generate(draft, options).then((files) => ({ files }), (error: unknown) => ({ error })) : null;
   const ir = await done; // throws ContractLoadError: the early files are dropped
-  const result = early ? await early : { files: await generate(ir) };
+  const result = early ? await early : { files: await generate(ir, options) };
   if ('error' in result) throw result.error;
   return { ir, files: result.files };
 }
 
-/** Every output file, sorted by name. The set of names is the same for every document. */
-export async function generate(ir: ContractIR): Promise<GeneratedFile[]> {
-  const [types, validators, channels, api, index, topics] = await Promise.all([
-    emitTypes(ir),
-    emitValidators(ir),
-    emitChannels(ir),
-    emitApi(ir),
-    emitIndex(ir),
-    emitTopics(ir),
-  ]);
-  return [types, ...validators, channels, api, ...index, topics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** Every output file, sorted by name. The set of names is the same for every document (per language). The Python
+ *  package's files are named `<pythonDir>/<module>`, so one writeOutput/checkOutput covers both languages. */
+export async function generate(ir: ContractIR, options: GenerateOptions = {}): Promise<GeneratedFile[]> {
+  const languages = options.languages ?? ['ts'];
+  const out: GeneratedFile[] = [];
+  if (languages.includes('ts')) {
+    const [types, validators, channels, api, index, topics] = await Promise.all([
+      emitTypes(ir),
+      emitValidators(ir),
+      emitChannels(ir),
+      emitApi(ir),
+      emitIndex(ir),
+      emitTopics(ir),
+    ]);
+    out.push(types, ...validators, channels, api, ...index, topics);
+  }
+  if (languages.includes('python')) {
+    const dir = (options.pythonDir ?? DEFAULT_PYTHON_DIR).replace(/\/+$/, '');
+    for (const f of await emitPython(ir)) out.push({ name: dir === '' ? f.name : `${dir}/${f.name}`, content: f.content });
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
