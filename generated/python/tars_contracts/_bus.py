@@ -22,7 +22,7 @@ from typing import Any, Awaitable, Callable, Mapping, Optional, Protocol, Sequen
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
-from ._runtime import FieldError, OK, ValidationFailedError, ValidationResult, adapter, check, check_json
+from ._runtime import FieldError, ValidationFailedError, ValidationResult, adapter, check, check_json, to_field_errors
 
 log = logging.getLogger("tars_contracts")
 
@@ -345,16 +345,22 @@ def decode(catalog: Catalog, channel: Channel, topic: str, payload: bytes, *, st
     closest: Optional[InvalidMessage] = None
     for m in candidates:
         got = _decode_as(channel, m, value, strict)
-        if isinstance(got, tuple):
+        if not isinstance(got, _Refused):
             model, envelope = got
             return model, envelope, Meta(topic, params, m.name if len(channel.messages) > 1 else None)
-        found = bad(got[0], got[1])
+        found = bad(got.reason, got.errors)
         if closest is None or len(found.errors) < len(closest.errors):
             closest = found
     return closest or bad("schema", [{"path": "", "rule": "message", "message": "the contract receives none of this channel's messages"}])
 
 
-def _decode_as(channel: Channel, m: Message, value: Any, strict: bool) -> Union[tuple[Any, Any], tuple[str, tuple[FieldError, ...]]]:
+@dataclass(frozen=True)
+class _Refused:
+    reason: str
+    errors: tuple[FieldError, ...]
+
+
+def _decode_as(channel: Channel, m: Message, value: Any, strict: bool) -> Union[tuple[Any, Any], _Refused]:
     framing = channel.framing
     try:
         if framing.kind == "bare":
@@ -365,11 +371,9 @@ def _decode_as(channel: Channel, m: Message, value: Any, strict: bool) -> Union[
         if framing.accept_bare:
             return adapter(m.model).validate_python(value, strict=strict), None
     except ValidationError as e:
-        from ._runtime import to_field_errors
-
         errors = to_field_errors(e)
-        return ("event-type" if any(x["path"] == "/type" for x in errors) else "schema"), errors
-    return "not-envelope", ({"path": "", "rule": "envelope", "message": "expected an Envelope with type and data"},)
+        return _Refused("event-type" if any(x["path"] == "/type" for x in errors) else "schema", errors)
+    return _Refused("not-envelope", ({"path": "", "rule": "envelope", "message": "expected an Envelope with type and data"},))
 
 
 async def subscribe(
