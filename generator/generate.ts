@@ -117,6 +117,8 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   }
   const out: string[] = [];
   for (const e of entries) {
+    // Python writes bytecode caches next to an imported package: not output, not a stale file.
+    if (e.isDirectory() && e.name === '__pycache__') continue;
     if (e.isDirectory()) out.push(...(await listFiles(path.join(dir, e.name), `${prefix}${e.name}/`)));
     else out.push(prefix + e.name);
   }

@@ -23,7 +23,7 @@ async function compareWith(dir: string, files: { name: string; content: string }
     await mkdir(dir, { recursive: true });
     for (const f of files) await writeFile(path.join(dir, f.name), f.content);
   }
-  expect((await readdir(dir)).sort()).toEqual(files.map((f) => f.name));
+  expect((await readdir(dir)).filter((n) => n !== '__pycache__').sort()).toEqual(files.map((f) => f.name));
   for (const f of files) expect(f.content, `${dir}/${f.name} differs from its golden`).toBe(await readFile(path.join(dir, f.name), 'utf8'));
 }
 
@@ -105,6 +105,17 @@ describe('python - generate CLI', () => {
     const stale = await gen(['--lang', 'python', '--python-out', 'services/lib/contracts', '--check']);
     expect(stale.result).toBe(1);
     expect(stale.stderr).toContain('services/lib/contracts/notes.txt: extra file (not generated)');
+  });
+
+  it('--check ignores the bytecode cache Python writes next to an imported package', async () => {
+    const cache = path.join(dir, 'generated/python/tars_contracts/__pycache__');
+    await mkdir(cache, { recursive: true });
+    await writeFile(path.join(cache, 'models.cpython-311.pyc'), 'x');
+    try {
+      expect((await gen(['--check'])).result).toBe(0);
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 
   it('refuses an unknown language', async () => {
