@@ -1,5 +1,5 @@
 /**
- * `generate [--input <file>] [--out <dir>] [--lang ts,python] [--python-out <dir>] [--check]`: write (or check) the
+ * `generate [--input <file>] [--out <dir>] [--check] [--lang ts,python] [--python-out <dir>]`: write (or check) the
  * generated folder. By default both languages: the Python package goes inside the TypeScript folder
  * (<out>/python/tars_contracts/), so one atomic write and one check cover both; `--python-out <dir>` makes the
  * package folder its own target (written and checked on its own).
@@ -18,7 +18,7 @@ const show = (p: string) => posix(path.relative(process.cwd(), path.resolve(p)) 
 
 export const generateCommand: Command = {
   summary: `generate code from an AsyncAPI 3.0 document (default ${DEFAULT_INPUT} → ${DEFAULT_OUT}/, TypeScript and the Python package in ${DEFAULT_OUT}/${DEFAULT_PYTHON_DIR}/); --check compares instead of writing`,
-  usage: 'generate [--input <file>] [--out <dir>] [--lang ts,python] [--python-out <dir>] [--check]',
+  usage: 'generate [--input <file>] [--out <dir>] [--check] [--lang ts,python] [--python-out <dir>]',
   async run(args) {
     let values;
     try {
