@@ -36,7 +36,7 @@ export interface CameraCaptureEnvelope {
   /**
    * Event type; publishers send camera.capture.
    */
-  'type': 'camera.capture';
+  'type': "camera.capture";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -138,7 +138,7 @@ export interface CameraFrameEnvelope {
   /**
    * Event type; publishers send camera.frame.
    */
-  'type': 'camera.frame';
+  'type': "camera.frame";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -169,7 +169,7 @@ export interface CameraImageEnvelope {
   /**
    * Event type; publishers send camera.image.
    */
-  'type': 'camera.image';
+  'type': "camera.image";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -318,7 +318,7 @@ export interface CharacterResultEnvelope {
   /**
    * Event type; publishers send character.result.
    */
-  'type': 'character.result';
+  'type': "character.result";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -710,7 +710,7 @@ export interface LlmCancelEnvelope {
   /**
    * Event type; publishers send llm.cancel.
    */
-  'type': 'llm.cancel';
+  'type': "llm.cancel";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -736,7 +736,7 @@ export interface LlmRequestEnvelope {
   /**
    * Event type; publishers send llm.request.
    */
-  'type': 'llm.request';
+  'type': "llm.request";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -762,7 +762,7 @@ export interface LlmResponseEnvelope {
   /**
    * Event type; publishers send llm.response.
    */
-  'type': 'llm.response';
+  'type': "llm.response";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -788,7 +788,7 @@ export interface LlmStreamEnvelope {
   /**
    * Event type; publishers send llm.stream.
    */
-  'type': 'llm.stream';
+  'type': "llm.stream";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -941,7 +941,7 @@ export interface MemoryQueryEnvelope {
   /**
    * Event type; publishers send memory.query.
    */
-  'type': 'memory.query';
+  'type': "memory.query";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1027,7 +1027,7 @@ export interface MemoryResultsEnvelope {
   /**
    * Event type; publishers send memory.results.
    */
-  'type': 'memory.results';
+  'type': "memory.results";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1132,7 +1132,7 @@ export interface MovementCommandEnvelope {
   /**
    * Event type; publishers send movement.command.
    */
-  'type': 'movement.command';
+  'type': "movement.command";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1204,7 +1204,7 @@ export interface MovementFrameEnvelope {
   /**
    * Event type; publishers send movement.frame.
    */
-  'type': 'movement.frame';
+  'type': "movement.frame";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1260,7 +1260,7 @@ export interface MovementStateEnvelope {
   /**
    * Event type; publishers send movement.state.
    */
-  'type': 'movement.state';
+  'type': "movement.state";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1291,7 +1291,7 @@ export interface MovementStatusEnvelope {
   /**
    * Event type; publishers send movement.status.
    */
-  'type': 'movement.status';
+  'type': "movement.status";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1352,7 +1352,7 @@ export interface MovementStopEnvelope {
   /**
    * Event type; publishers send movement.stop.
    */
-  'type': 'movement.stop';
+  'type': "movement.stop";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1448,7 +1448,7 @@ export interface SttAudioFftEnvelope {
   /**
    * Event type; publishers send stt.audio_fft.
    */
-  'type': 'stt.audio_fft';
+  'type': "stt.audio_fft";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1474,7 +1474,7 @@ export interface SttFinalEnvelope {
   /**
    * Event type; publishers send stt.final.
    */
-  'type': 'stt.final';
+  'type': "stt.final";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1500,7 +1500,7 @@ export interface SttPartialEnvelope {
   /**
    * Event type; publishers send stt.partial.
    */
-  'type': 'stt.partial';
+  'type': "stt.partial";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1526,7 +1526,7 @@ export interface SystemCharacterCurrentEnvelope {
   /**
    * Event type; publishers send system.character.current.
    */
-  'type': 'system.character.current';
+  'type': "system.character.current";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1745,7 +1745,7 @@ export interface TtsControlEnvelope {
   /**
    * Event type; publishers send tts.control.
    */
-  'type': 'tts.control';
+  'type': "tts.control";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1813,7 +1813,7 @@ export interface TtsSayEnvelope {
   /**
    * Event type; publishers send tts.say.
    */
-  'type': 'tts.say';
+  'type': "tts.say";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1877,7 +1877,7 @@ export interface TtsStatusEnvelope {
   /**
    * Event type; publishers send tts.status.
    */
-  'type': 'tts.status';
+  'type': "tts.status";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */
@@ -1942,7 +1942,7 @@ export interface WakeEventEnvelope {
   /**
    * Event type; publishers send wake.event.
    */
-  'type': 'wake.event';
+  'type': "wake.event";
   /**
    * Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.
    */

@@ -149,7 +149,9 @@ export async function bundle(doc: Obj, mainPath: string, readFile: ReadFile): Pr
     const o: Obj = {};
     for (const [k, v] of Object.entries(value)) {
       // Examples, defaults and consts are data, not references.
-      o[k] = k === 'examples' || k === 'example' || k === 'default' || k === 'const' || k === 'enum' ? v : await rewrite(v, file, [...where, k]);
+      const value = k === 'examples' || k === 'example' || k === 'default' || k === 'const' || k === 'enum' ? v : await rewrite(v, file, [...where, k]);
+      // `__proto__` as a key (a property named so) stays an own property: an assignment would set the prototype.
+      Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
     }
     return o;
   }

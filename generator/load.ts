@@ -1109,7 +1109,7 @@ class Reader {
     }
     const out: Obj = {};
     for (const [k, x] of Object.entries(v)) {
-      out[k] = k === 'default' || k === 'const' || k === 'enum' || k === 'examples' || k === 'example' ? x : this.inlineForeignRefs(x, seen);
+      put(out, k, k === 'default' || k === 'const' || k === 'enum' || k === 'examples' || k === 'example' ? x : this.inlineForeignRefs(x, seen));
     }
     return out;
   }
@@ -1264,6 +1264,12 @@ function schemaAt(schema: JsonSchema, pointer: string, schemas: Record<string, J
   return resolve(cur);
 }
 
+/** Sets an own property, `__proto__` included (an assignment would set the object's prototype instead). */
+function put(o: Obj, k: string, v: Json): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
 /** `#/components/schemas/<key>` exactly (a whole named schema). */
 function isNamedSchemaRef(ref: string): boolean {
   return ref.startsWith(SCHEMA_PREFIX) && !ref.slice(SCHEMA_PREFIX.length).includes('/') && ref.length > SCHEMA_PREFIX.length;
@@ -1274,7 +1280,7 @@ function mergePatch(target: Obj, patch: Obj): Obj {
   const out: Obj = { ...target };
   for (const [k, v] of Object.entries(patch)) {
     const t = out[k];
-    out[k] = isObj(v) && isObj(t) && v.$ref === undefined && t.$ref === undefined ? mergePatch(t, v) : v;
+    put(out, k, isObj(v) && isObj(t) && v.$ref === undefined && t.$ref === undefined ? mergePatch(t, v) : v);
   }
   return out;
 }
@@ -1290,9 +1296,9 @@ function renameRefs(v: unknown, renamed: ReadonlyMap<string, string>): unknown {
       const slash = rest.indexOf('/');
       const key = fromPointer(`#/${slash < 0 ? rest : rest.slice(0, slash)}`)[0]!;
       const name = renamed.get(key);
-      out[k] = name === undefined ? x : `${SCHEMA_PREFIX}${name}${slash < 0 ? '' : rest.slice(slash)}`;
-    } else if (k === 'default' || k === 'const' || k === 'enum' || k === 'examples' || k === 'example') out[k] = x as Json;
-    else out[k] = renameRefs(x, renamed) as Json;
+      put(out, k, name === undefined ? x : `${SCHEMA_PREFIX}${name}${slash < 0 ? '' : rest.slice(slash)}`);
+    } else if (k === 'default' || k === 'const' || k === 'enum' || k === 'examples' || k === 'example') put(out, k, x as Json);
+    else put(out, k, renameRefs(x, renamed) as Json);
   }
   return out;
 }
@@ -1310,11 +1316,11 @@ function stripExtensions(v: Json): Json {
   const out: Obj = {};
   for (const [k, x] of Object.entries(v)) {
     if (k.startsWith('x-')) continue;
-    if (k === 'default' || k === 'const' || k === 'enum' || k === 'examples' || k === 'example') out[k] = x;
+    if (k === 'default' || k === 'const' || k === 'enum' || k === 'examples' || k === 'example') put(out, k, x);
     else if ((k === 'properties' || k === 'patternProperties' || k === 'definitions') && isObj(x)) {
       // keys here are property names, not keywords
-      out[k] = Object.fromEntries(Object.entries(x).map(([pk, pv]) => [pk, stripExtensions(pv)]));
-    } else out[k] = stripExtensions(x);
+      put(out, k, Object.fromEntries(Object.entries(x).map(([pk, pv]) => [pk, stripExtensions(pv)])));
+    } else put(out, k, stripExtensions(x));
   }
   return out;
 }

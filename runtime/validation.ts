@@ -70,7 +70,13 @@ function escapeKey(k: unknown): string {
 }
 
 function refName(ref: unknown): string {
-  return typeof ref === 'string' ? ref.slice(ref.lastIndexOf(':') + 1) : '?';
+  if (typeof ref !== 'string') return '?';
+  const name = ref.slice(ref.lastIndexOf(':') + 1);
+  try {
+    return decodeURIComponent(name); // schema ids percent-encode names beyond ASCII
+  } catch {
+    return name;
+  }
 }
 
 function fieldError(e: AjvError): FieldError {

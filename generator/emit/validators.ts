@@ -5,13 +5,16 @@
  * @tars-contracts/runtime/contract: Ajv's helpers, the ajv-formats format checks and the error mapping.
  */
 import type { ContractIR, JsonSchema } from '../ir.js';
-import { GenerateError } from '../diagnostics.js';
+import { GenerateError, fromPointer } from '../diagnostics.js';
 import { channelNames, messageValidatorNames } from '../names.js';
 import { namedSchemas } from './types.js';
 import { annotationsIn, forEachSchema } from '../schema-scan.js';
 import { doc, tsHeader, type GeneratedFile } from './header.js';
 
 const NAMED_ID = 'urn:schema:';
+/** Schema ids are URNs: names may hold letters of any script, which a URN takes only percent-encoded. */
+const namedId = (name: string): string => NAMED_ID + encodeURIComponent(name);
+const urnPart = (s: string): string => encodeURIComponent(s);
 /**
  * Ajv's standalone code requires its runtime helpers and ajv-formats; the generated module imports the same
  * functions from the runtime package instead, so it needs no package of its own at run time.
@@ -30,7 +33,8 @@ function rewriteRefs(v: unknown): unknown {
       if (k === '$ref' && typeof x === 'string' && x.startsWith('#/components/schemas/')) {
         const rest = x.slice('#/components/schemas/'.length);
         const slash = rest.indexOf('/');
-        o[k] = slash < 0 ? NAMED_ID + rest : `${NAMED_ID}${rest.slice(0, slash)}#${rest.slice(slash)}`;
+        const key = fromPointer(`#/${slash < 0 ? rest : rest.slice(0, slash)}`)[0]!;
+        o[k] = slash < 0 ? namedId(key) : `${namedId(key)}#${rest.slice(slash)}`;
       } else if (k === 'default' || k === 'examples' || k === 'const' || k === 'enum') o[k] = x;
       else o[k] = rewriteRefs(x);
     }
@@ -101,18 +105,18 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
   const locals: [string, string][] = [];
   try {
     for (const [name, s] of Object.entries(named)) {
-      ajv.addSchema(compiled({ ...(rewriteRefs(s) as object), $id: NAMED_ID + name }));
-      locals.push([`named_${name}`, NAMED_ID + name]);
+      ajv.addSchema(compiled({ ...(rewriteRefs(s) as object), $id: namedId(name) }));
+      locals.push([`named_${name}`, namedId(name)]);
     }
     for (const c of ir.channels) {
       const base = channelNames(c.name).base;
-      locals.push([`data_${base}`, schemaId(ajv, c.dataSchema, `urn:channel:${base}:data`, compiled)]);
-      if (c.envelopeSchema) locals.push([`envelope_${base}`, schemaId(ajv, c.envelopeSchema, `urn:channel:${base}:envelope`, compiled)]);
+      locals.push([`data_${base}`, schemaId(ajv, c.dataSchema, `urn:channel:${urnPart(base)}:data`, compiled)]);
+      if (c.envelopeSchema) locals.push([`envelope_${base}`, schemaId(ajv, c.envelopeSchema, `urn:channel:${urnPart(base)}:envelope`, compiled)]);
       if (c.messages.length > 1) {
         for (const m of c.messages) {
           const v = messageValidatorNames(c.name, m.ident);
-          locals.push([`data_${v.local}`, schemaId(ajv, m.dataSchema, `urn:channel:${base}:${v.local}:data`, compiled)]);
-          if (m.envelopeSchema) locals.push([`envelope_${v.local}`, schemaId(ajv, m.envelopeSchema, `urn:channel:${base}:${v.local}:envelope`, compiled)]);
+          locals.push([`data_${v.local}`, schemaId(ajv, m.dataSchema, `urn:channel:${urnPart(base)}:${urnPart(v.local)}:data`, compiled)]);
+          if (m.envelopeSchema) locals.push([`envelope_${v.local}`, schemaId(ajv, m.envelopeSchema, `urn:channel:${urnPart(base)}:${urnPart(v.local)}:envelope`, compiled)]);
         }
       }
     }
@@ -141,7 +145,7 @@ export async function emitValidators(ir: ContractIR): Promise<GeneratedFile[]> {
     return `const ${local} = ${String(vn)};`;
   });
 
-  const namedEntries = Object.keys(named).map((n) => `  ${JSON.stringify(NAMED_ID + n)}: named_${n},`);
+  const namedEntries = Object.keys(named).map((n) => `  ${JSON.stringify(namedId(n))}: named_${n},`);
   const wrappers: string[] = [];
   const decls: string[] = [];
   for (const c of ir.channels) {

@@ -178,6 +178,6 @@ describe('real-world shapes', () => {
     );
     expect(r.out).toBe('');
     expect(r.code).toBe(0);
-    expect(generated.size).toBeGreaterThanOrEqual(9);
+    expect(generated.size).toBe(8);
   }, 120_000);
 });
