@@ -167,6 +167,12 @@ describe('real-world shapes', () => {
     expect(c.sends).toEqual(['ping', 'pong']);
   });
 
+  it('a document without channels (schemas only) generates types and validators', async () => {
+    const { ir } = await load('empty', 'asyncapi: 3.0.0\ninfo: { title: Empty, version: 1.0.0 }\ncomponents:\n  schemas:\n    A: { type: string }\n');
+    expect(ir.channels).toEqual([]);
+    expect(Object.keys(ir.schemas)).toEqual(['A']);
+  });
+
   it('every document above generates, and the output type-checks (strict)', async () => {
     out = await mkdtemp(path.join(REPO, 'test/.out-rw-'));
     for (const [name, ir] of generated) await writeOutput(path.join(out, name), await generate(ir));
@@ -178,6 +184,6 @@ describe('real-world shapes', () => {
     );
     expect(r.out).toBe('');
     expect(r.code).toBe(0);
-    expect(generated.size).toBe(8);
+    expect(generated.size).toBe(9);
   }, 120_000);
 });
