@@ -359,5 +359,8 @@ export async function regenerate(): Promise<readonly GeneratedFile[]> {
     writeFileSync(path.join(dir, 'previous.asyncapi.yaml'), doc);
     const same = await sh('npx', ['--no-install', 'tars-contracts', 'diff', '--against', 'previous.asyncapi.yaml', '--input', 'greenhouse.asyncapi.yaml'], dir);
     expect(same.stdout).toMatch(/No changes/);
+    // ... and runs the TARS demo on its embedded broker (MQTT_URL unset)
+    const demo = await sh('npx', ['--no-install', 'tars-contracts', 'demo'], dir, { MQTT_URL: '' });
+    expect(demo.stdout).toMatch(/PASS: (\d+)\/\1 checks/);
   }, 180_000);
 });
