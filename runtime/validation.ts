@@ -168,5 +168,14 @@ export function validatorWrapper(named: Readonly<Record<string, CompiledValidati
     for (const s of stack) for (const f of s.fields) out.push(f);
     return out;
   }
-  return (fn) => (value) => (fn(value) ? OK : { ok: false, errors: toFieldErrors(fn.errors ?? []) });
+  return (fn) => (value) => {
+    try {
+      return fn(value) ? OK : { ok: false, errors: toFieldErrors(fn.errors ?? []) };
+    } catch (err) {
+      // A value nested deeper than the stack (a recursive schema given a hostile value) ends Ajv's recursion with a
+      // RangeError; a validator returns a verdict, it does not throw. (Received messages are depth-checked before.)
+      if (err instanceof RangeError) return { ok: false, errors: [{ path: '', rule: 'maxDepth', message: 'is nested too deeply to validate' }] };
+      throw err;
+    }
+  };
 }

@@ -173,6 +173,14 @@ describe('real-world shapes', () => {
     expect(Object.keys(ir.schemas)).toEqual(['A']);
   });
 
+  it('a recursive schema', async () => {
+    const { ir } = await load(
+      'recursive',
+      doc(`  tree:\n    address: t\n    messages:\n      t: { payload: { $ref: '#/components/schemas/Node' } }\n`, '', `  schemas:\n    Node: { type: object, properties: { v: { oneOf: [{ type: integer }, { $ref: '#/components/schemas/Node' }] } } }\n`),
+    );
+    expect(ir.channels[0]!.dataTypeName).toBe('Node');
+  });
+
   it('every document above generates, and the output type-checks (strict)', async () => {
     out = await mkdtemp(path.join(REPO, 'test/.out-rw-'));
     for (const [name, ir] of generated) await writeOutput(path.join(out, name), await generate(ir));
@@ -184,6 +192,13 @@ describe('real-world shapes', () => {
     );
     expect(r.out).toBe('');
     expect(r.code).toBe(0);
-    expect(generated.size).toBe(9);
+    expect(generated.size).toBe(10);
+    // A hostile value deeper than the stack, given to a recursive schema's validator: a verdict, not a RangeError.
+    await writeFile(path.join(out, 'package.json'), '{ "type": "module" }\n');
+    const { validateTreeData } = (await import(path.join(out, 'recursive', 'validators.js'))) as { validateTreeData: (v: unknown) => unknown };
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 200_000; i++) deep = { v: deep };
+    expect(validateTreeData(deep)).toEqual({ ok: false, errors: [{ path: '', rule: 'maxDepth', message: 'is nested too deeply to validate' }] });
+    expect(validateTreeData({ v: { v: 3 } })).toEqual({ ok: true });
   }, 120_000);
 });
