@@ -6,8 +6,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, isContractLoadError, GenerateError } from '../diagnostics.js';
-import { checkOutput, DEFAULT_PYTHON_DIR, generate, generateFromFile, LANGUAGES, writeOutput, type GeneratedFile, type Language } from '../generate.js';
+import { formatDiagnostic, isContractLoadError, GenerateError, type Diagnostic } from '../diagnostics.js';
+import { checkOutput, DEFAULT_PYTHON_DIR, generate, generateFromFile, LANGUAGES, OutputGuardError, writeOutput, type GeneratedFile, type Language } from '../generate.js';
 import type { Command } from './main.js';
 
 export const DEFAULT_INPUT = 'asyncapi/tars.asyncapi.yaml';
@@ -54,13 +54,20 @@ export const generateCommand: Command = {
     const pythonOut = values['python-out'] ?? path.join(out, ...DEFAULT_PYTHON_DIR.split('/'));
     let files: GeneratedFile[];
     let pythonFiles: GeneratedFile[] = [];
+    const emitted: Diagnostic[] = [];
+    const onWarning = (d: Diagnostic) => emitted.push(d);
     try {
       let ir;
       const inOut: Language[] = [...(ts ? (['ts'] as const) : []), ...(python && !pythonAlone ? (['python'] as const) : [])];
-      ({ ir, files } = await generateFromFile(input, { languages: inOut, pythonDir: DEFAULT_PYTHON_DIR }));
-      if (pythonAlone) pythonFiles = await generate(ir, { languages: ['python'], pythonDir: '' });
+      ({ ir, files } = await generateFromFile(input, { languages: inOut, pythonDir: DEFAULT_PYTHON_DIR, onWarning }));
+      if (pythonAlone) pythonFiles = await generate(ir, { languages: ['python'], pythonDir: '', onWarning });
       // What could not be expressed is generated as far as it goes, and said once per cause.
-      for (const w of ir.warnings ?? []) process.stderr.write(`warning: ${formatDiagnostic(w)}\n`);
+      const said = new Set<string>();
+      for (const w of [...(ir.warnings ?? []), ...emitted]) {
+        const line = `warning: ${formatDiagnostic(w)}\n`;
+        if (!said.has(line)) process.stderr.write(line);
+        said.add(line);
+      }
     } catch (e) {
       if (isContractLoadError(e) || e instanceof GenerateError) {
         const ds = e.diagnostics;
@@ -71,6 +78,17 @@ export const generateCommand: Command = {
       throw e;
     }
     const pyPrefix = `${DEFAULT_PYTHON_DIR}/`;
+    // --python-out is its own folder, replaced as a whole: never the TypeScript folder, inside it, or around it.
+    if (values['python-out'] !== undefined) {
+      const a = path.resolve(pythonOut);
+      const b = path.resolve(out);
+      const inside = (x: string, y: string) => x.startsWith(y.endsWith(path.sep) ? y : y + path.sep);
+      const clash = a === b ? 'is' : inside(a, b) ? 'is inside' : inside(b, a) ? 'contains' : null;
+      if (clash) {
+        process.stderr.write(`generate: --python-out ${show(pythonOut)} ${clash} the TypeScript output folder ${show(out)}/ (--out): each is replaced as a whole, so they must be separate folders\nusage: ${this.usage}\n`);
+        return 2;
+      }
+    }
     // Targets: each is one folder written atomically and checked as a whole.
     const targets: { dir: string; files: GeneratedFile[]; what: string }[] = [];
     if (ts || !pythonAlone) targets.push({ dir: out, files, what: 'files' });
@@ -94,7 +112,13 @@ export const generateCommand: Command = {
       }
       return stale ? 1 : 0;
     }
-    for (const t of targets) await writeOutput(t.dir, t.files);
+    try {
+      for (const t of targets) await writeOutput(t.dir, t.files, { onlyGenerated: true });
+    } catch (e) {
+      if (!(e instanceof OutputGuardError)) throw e;
+      process.stderr.write(`generate: ${e.message}; nothing was written there\n`);
+      return 2;
+    }
     for (const t of targets) {
       const pyCount = t.files.filter((f) => f.name.startsWith(pyPrefix)).length;
       const count = t.files.length - pyCount;
