@@ -118,6 +118,47 @@ describe('python - generate CLI', () => {
     }
   });
 
+  it('--python-out is never the TypeScript folder, inside it, or around it (exit 2, nothing written)', async () => {
+    const before = (await readdir(path.join(dir, 'generated'))).sort();
+    for (const [pyOut, clash] of [['generated', 'is the'], ['generated/python/tars_contracts', 'is inside'], ['.', 'contains']] as const) {
+      const { result, stderr } = await gen(['--python-out', pyOut]);
+      expect(result, stderr).toBe(2);
+      expect(stderr).toContain(`--python-out ${pyOut} ${clash}`);
+      // also with --lang python only: the TypeScript folder must not be replaced by the package
+      expect((await gen(['--lang', 'python', '--python-out', pyOut])).result).toBe(2);
+    }
+    expect((await readdir(path.join(dir, 'generated'))).sort()).toEqual(before);
+    expect((await gen(['--check'])).result).toBe(0);
+  });
+
+  it('refuses to replace a folder holding files it did not generate (both languages); bytecode caches are ignored', async () => {
+    const lib = path.join(dir, 'services/lib/mine');
+    await mkdir(lib, { recursive: true });
+    await writeFile(path.join(lib, 'helpers.py'), 'def f(): pass\n');
+    const py = await gen(['--lang', 'python', '--python-out', 'services/lib/mine']);
+    expect(py.result).toBe(2);
+    expect(py.stderr).toContain('holds files tars-contracts did not generate (helpers.py)');
+    expect(await readFile(path.join(lib, 'helpers.py'), 'utf8')).toBe('def f(): pass\n');
+    await mkdir(path.join(dir, 'ts-mine'), { recursive: true });
+    await writeFile(path.join(dir, 'ts-mine/notes.md'), 'mine');
+    const ts = await gen(['--lang', 'ts', '--out', 'ts-mine']);
+    expect(ts.result).toBe(2);
+    expect(await readFile(path.join(dir, 'ts-mine/notes.md'), 'utf8')).toBe('mine');
+    // a generated folder (with a bytecode cache) is replaced as before
+    await mkdir(path.join(dir, 'generated/python/tars_contracts/__pycache__'), { recursive: true });
+    await writeFile(path.join(dir, 'generated/python/tars_contracts/__pycache__/models.cpython-311.pyc'), 'x');
+    expect((await gen([])).result).toBe(0);
+  });
+
+  it('warns, with the pointer, about what the Python models cannot check; the package still imports', async () => {
+    const doc = path.join(REPO, 'test/python/fixtures/patterns.asyncapi.yaml');
+    const { result, stderr } = await gen(['--input', doc, '--lang', 'python', '--python-out', 'pat/tars_contracts']);
+    expect(result).toBe(0);
+    expect(stderr).toContain("warning: pattern /^\\p{L}+$/ cannot be checked by Python's re (the Unicode property escape \\p{...})");
+    expect(stderr).toContain('at #/components/schemas/Pat/properties/letters/pattern');
+    expect(stderr.match(/^warning: /gm)).toHaveLength(1);
+  });
+
   it('refuses an unknown language', async () => {
     const { result, stderr } = await gen(['--lang', 'ts,rust']);
     expect(result).toBe(2);

@@ -16,13 +16,15 @@ export interface CrossCase {
   /** The TypeScript validators' verdict and error paths. */
   readonly ts: boolean;
   readonly tsPaths: readonly string[];
+  /** The TypeScript validators' errors as [path, rule]. */
+  readonly tsErrors: readonly (readonly [string, string])[];
   /** The path contract.test.ts expects among the errors (invalid cases). */
   readonly expectPath?: string;
 }
 
 interface Result {
   readonly ok: boolean;
-  readonly errors?: readonly { readonly path: string }[];
+  readonly errors?: readonly { readonly path: string; readonly rule: string }[];
 }
 
 const ENV_ID = '0123456789abcdef0123456789abcdef';
@@ -32,7 +34,8 @@ export function crossCases(): CrossCase[] {
   const out: CrossCase[] = [];
   const add = (id: string, kind: 'payload' | 'envelope', topic: string, value: unknown, expectPath?: string, raw?: string) => {
     const r = (kind === 'payload' ? validatePayload(topic, value) : validateEnvelope(topic, value)) as Result;
-    out.push({ id, kind, topic, raw: raw ?? JSON.stringify(value), ts: r.ok, tsPaths: r.ok ? [] : (r.errors ?? []).map((e) => e.path), ...(expectPath !== undefined ? { expectPath } : {}) });
+    const errors = r.ok ? [] : (r.errors ?? []);
+    out.push({ id, kind, topic, raw: raw ?? JSON.stringify(value), ts: r.ok, tsPaths: errors.map((e) => e.path), tsErrors: errors.map((e) => [e.path, e.rule] as const), ...(expectPath !== undefined ? { expectPath } : {}) });
   };
   for (const c of cases) {
     c.valid.forEach((d, i) => add(`${c.topic} valid #${i}`, 'payload', c.topic, d));
@@ -95,7 +98,8 @@ export function probeCases(): CrossCase[] {
   const out: CrossCase[] = [];
   const add = (id: string, topic: string, raw: string) => {
     const r = validatePayload(topic, JSON.parse(raw)) as Result;
-    out.push({ id, kind: 'payload', topic, raw, ts: r.ok, tsPaths: r.ok ? [] : (r.errors ?? []).map((e) => e.path) });
+    const errors = r.ok ? [] : (r.errors ?? []);
+    out.push({ id, kind: 'payload', topic, raw, ts: r.ok, tsPaths: errors.map((e) => e.path), tsErrors: errors.map((e) => [e.path, e.rule] as const) });
   };
   add('numeric string for an integer', 'memory/query', '{"text":"x","top_k":"5"}');
   add('numeric string for a number', 'stt/final', '{"text":"x","confidence":"0.5"}');

@@ -136,3 +136,37 @@ def test_subscribe_is_lax_by_default_and_strict_on_request(caplog):
         run(c.deliver("memory/query", raw))
     assert got == [3]  # the strict subscription dropped it, and said why in the log
     assert "dropped an invalid message on memory/query (schema): /data/top_k" in caplog.text
+
+
+def test_publish_checks_the_envelope_id_and_source():
+    c = FakeClient()
+    for kwargs, error in (({"id": 5}, TypeError), ({"id": ""}, ValueError), ({"source": 7}, TypeError), ({"source": ""}, ValueError)):
+        with pytest.raises(error) as e:
+            run(tc.publish_stt_final(c, tc.FinalTranscript(text="x"), **kwargs))
+        assert next(iter(kwargs)) in str(e.value)
+    bad_client = FakeClient(source=None)
+    bad_client.source = 7  # type: ignore[assignment]
+    with pytest.raises(TypeError, match="client.source"):
+        run(tc.publish_stt_final(bad_client, tc.FinalTranscript(text="x")))
+    assert c.published == [] and bad_client.published == []
+
+
+def test_publish_source_rule(monkeypatch):
+    # source argument > client.source > MQTT_SOURCE_NAME > client.client_id > MQTT_CLIENT_ID > "python"
+    monkeypatch.delenv("MQTT_SOURCE_NAME", raising=False)
+    monkeypatch.delenv("MQTT_CLIENT_ID", raising=False)
+    c = FakeClient(source=None)
+
+    def sent_source() -> str:
+        run(tc.publish_stt_final(c, tc.FinalTranscript(text="x")))
+        return json.loads(c.published[-1][1])["source"]
+
+    assert sent_source() == "python"
+    monkeypatch.setenv("MQTT_CLIENT_ID", "env-client")
+    assert sent_source() == "env-client"
+    c.client_id = "client-id"  # type: ignore[attr-defined]
+    assert sent_source() == "client-id"
+    monkeypatch.setenv("MQTT_SOURCE_NAME", "env-source")
+    assert sent_source() == "env-source"
+    c.source = "client-source"
+    assert sent_source() == "client-source"

@@ -116,3 +116,31 @@ def test_unknown_topic_is_an_error():
         r = tc.validate_payload(topic, {})
         assert not r.ok
         assert r.errors[0]["rule"] == "topic" and r.errors[0]["path"] == ""
+
+
+# Invalid cases where the first error the TypeScript validators report (path and rule) is not among the Python errors.
+# Empty: none (the rule is the JSON Schema keyword TypeScript reports: const, enum after type, pattern of a key, ...).
+RULE_DIFFERENCES: dict[str, str] = {}
+
+
+def _rule_differences(cases: list[dict], verdict) -> dict[str, str]:
+    out = {}
+    for c in cases:
+        if c["ts"] or not c["tsErrors"]:
+            continue
+        got = [(e["path"], e["rule"]) for e in verdict(c).errors]
+        if tuple(c["tsErrors"][0]) not in got:
+            out[c["id"]] = f'typescript {c["tsErrors"][0]}, python {got}'
+    return out
+
+
+def test_errors_carry_the_rule_and_path_typescript_reports():
+    cases = load("tars_cases.json")["cases"]
+    checked = [c for c in cases if not c["ts"]]
+    assert len(checked) > 300
+    differ = _rule_differences(cases, lambda c: _verdict(c, True))
+    assert set(differ) == set(RULE_DIFFERENCES), "\n".join(f"{k}: {v}" for k, v in differ.items())
+    # no pydantic error name ever reaches `rule`
+    for c in checked:
+        for e in _verdict(c, True).errors:
+            assert e["rule"] in tc.KEYWORDS, (c["id"], e)

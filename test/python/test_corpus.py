@@ -8,6 +8,13 @@ from conftest import load
 
 # Cases where Python's strict verdict differs from the TypeScript validators, with the reason. Empty: none differ.
 KNOWN_DIFFERENCES: dict[str, str] = {}
+# Invalid cases lax mode (pydantic's coercions, as the services parse) accepts: listed, as for the TARS contract.
+LAX_ACCEPTS = {
+    "08-reserved-names.asyncapi.yaml default/default #8",  # "yes" for a boolean
+    "08-reserved-names.asyncapi.yaml enrolment events/enrolment-withdrawn #2",  # "no" for a boolean
+    "18-beehive-devices-mqtt.asyncapi.yaml deviceStatus/deviceStatus #5",  # "yes" for a boolean
+    "19-examples-and-scalar-payloads.asyncapi.yaml onAir/listeners #5",  # "12" for an integer
+}
 
 
 def _model(pkg: str, channel: str, message: str):
@@ -43,3 +50,29 @@ def test_corpus_error_paths():
         if c["expectPath"] not in [e["path"] for e in r.errors]:
             missing.append(f'{c["id"]}: expected {c["expectPath"]!r}, got {[e["path"] for e in r.errors]}')
     assert missing == [], f"{len(missing)} of {len(cases)}:\n" + "\n".join(missing)
+
+
+# Invalid corpus cases where TypeScript's first error (path and rule) is not among Python's, with why. Empty: none.
+RULE_DIFFERENCES: dict[str, str] = {}
+
+
+def test_corpus_errors_carry_the_rule_typescript_reports():
+    differ = {}
+    for c in load("corpus_cases.json"):
+        if c["ts"] or not c["tsErrors"]:
+            continue
+        mod = importlib.import_module(c["package"])
+        r = mod._runtime.check_json(_model(c["package"], c["channel"], c["message"]), c["raw"], strict=True)
+        got = [(e["path"], e["rule"]) for e in r.errors]
+        if tuple(c["tsErrors"][0]) not in got:
+            differ[c["id"]] = f'typescript {c["tsErrors"][0]}, python {got} {c["raw"]}'
+    assert set(differ) == set(RULE_DIFFERENCES), "\n".join(f"{k}: {v}" for k, v in differ.items())
+
+
+def test_corpus_lax_mode_differs_only_where_listed():
+    differ = set()
+    for c in load("corpus_cases.json"):
+        mod = importlib.import_module(c["package"])
+        if mod._runtime.check_json(_model(c["package"], c["channel"], c["message"]), c["raw"]).ok != c["ts"]:
+            differ.add(c["id"])
+    assert differ == LAX_ACCEPTS

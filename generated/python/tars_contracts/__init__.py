@@ -13,7 +13,7 @@ if not _pydantic.VERSION.startswith("2."):  # pragma: no cover - the package is 
     raise ImportError(f"this package needs pydantic 2 (found {_pydantic.VERSION})")
 
 from ._bus import Catalog, Channel, Framing, InvalidMessage, Message, Meta, MqttClient, Parameter, Resolved, build_topic, new_envelope_id
-from ._runtime import FieldError, ValidationFailedError, ValidationResult, WireModel, adapter
+from ._runtime import DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAYLOAD_BYTES, KEYWORDS, FieldError, Refused, ValidationFailedError, ValidationResult, WireModel, adapter, parse_json
 from .models import *  # noqa: F401,F403
 from .models import __all__ as _models
 from .registry import CATALOG, CHANNELS, resolve, validate_envelope, validate_payload
@@ -21,7 +21,8 @@ from .api import *  # noqa: F401,F403
 from .api import __all__ as _api
 
 __all__ = [
-    "CATALOG", "CHANNELS", "Catalog", "Channel", "FieldError", "Framing", "InvalidMessage", "Message", "Meta", "MqttClient",
-    "Parameter", "Resolved", "ValidationFailedError", "ValidationResult", "WireModel", "adapter", "build_topic",
-    "new_envelope_id", "resolve", "validate_envelope", "validate_payload", *_models, *_api,
+    "CATALOG", "CHANNELS", "DEFAULT_MAX_DEPTH", "DEFAULT_MAX_PAYLOAD_BYTES", "KEYWORDS", "Catalog", "Channel", "FieldError",
+    "Framing", "InvalidMessage", "Message", "Meta", "MqttClient", "Parameter", "Refused", "Resolved", "ValidationFailedError",
+    "ValidationResult", "WireModel", "adapter", "build_topic", "new_envelope_id", "parse_json", "resolve",
+    "validate_envelope", "validate_payload", *_models, *_api,
 ]

@@ -22,7 +22,7 @@ from typing import Any, Awaitable, Callable, Mapping, Optional, Protocol, Sequen
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
-from ._runtime import FieldError, ValidationFailedError, ValidationResult, adapter, check, check_json, to_field_errors
+from ._runtime import DEFAULT_MAX_DEPTH, DEFAULT_MAX_PAYLOAD_BYTES, FieldError, Refused, ValidationFailedError, ValidationResult, adapter, check, check_json, parse_json, to_field_errors
 
 log = logging.getLogger("tars_contracts")
 
@@ -231,7 +231,8 @@ class InvalidMessage:
 
     channel: str
     topic: str
-    #: 'json' | 'topic' | 'not-envelope' | 'event-type' | 'schema'
+    #: as the TypeScript runtime: 'too-large' | 'encoding' | 'json' | 'too-deep' | 'number' | 'topic' | 'not-envelope' |
+    #: 'event-type' | 'schema'
     reason: str
     errors: tuple[FieldError, ...]
     payload: bytes
@@ -284,11 +285,28 @@ def new_envelope_id() -> str:
 
 
 def _source_of(client: Any, source: Optional[str]) -> str:
-    # The TypeScript runtime's rule: MQTT_SOURCE_NAME, else the client id.
+    """The Envelope's `source`: the `source` argument, else `client.source`, else MQTT_SOURCE_NAME, else
+    `client.client_id`, else MQTT_CLIENT_ID, else "python". (The TypeScript runtime: sourceName, else MQTT_SOURCE_NAME,
+    else the client id, which it always has; a Python client adapter may have none, hence the last fallback.)"""
+    for what, candidate in (("source", source), ("client.source", getattr(client, "source", None))):
+        if candidate is not None and not isinstance(candidate, str):
+            raise TypeError(f"{what} must be a string (the Envelope's source), got {type(candidate).__name__}: {candidate!r}")
+        if candidate == "" and what == "source":
+            raise ValueError("source must not be empty (the Envelope's source)")
     for candidate in (source, getattr(client, "source", None), os.environ.get("MQTT_SOURCE_NAME"), getattr(client, "client_id", None), os.environ.get("MQTT_CLIENT_ID")):
         if isinstance(candidate, str) and candidate:
             return candidate
     return "python"
+
+
+def _envelope_id(id: Optional[str]) -> str:
+    if id is None:
+        return new_envelope_id()
+    if not isinstance(id, str):
+        raise TypeError(f"id must be a string (the Envelope's id), got {type(id).__name__}: {id!r}")
+    if id == "":
+        raise ValueError("id must not be empty (the Envelope's id)")
+    return id
 
 
 def _wire_of(tp: Any, value: Any) -> Any:
@@ -310,15 +328,19 @@ async def publish(
     """Validate `data` (strictly, as the wire JSON it dumps to), wrap it in the Envelope unless the channel is bare,
     and publish with the contract's QoS and retain. An invalid payload raises ValidationFailedError: nothing is sent."""
     topic = build_topic(channel, params)
+    framing = channel.framing
+    enveloped = framing.kind == "envelope" and not framing.publish_bare
+    # The Envelope's fields are checked before anything is built: a wrong id or source is the caller's bug.
+    env_id = _envelope_id(id) if enveloped else None
+    env_source = _source_of(client, source) if enveloped else None
     model = message.model if message is not None else channel.model
     wire = _wire_of(model, data)
     result = check(model, wire, strict=True)
     if not result.ok:
         raise ValidationFailedError(channel.id, topic, result.errors)
-    framing = channel.framing
-    if framing.kind == "envelope" and not framing.publish_bare:
+    if enveloped:
         assert framing.event_type is not None
-        body: Any = {"id": id if id is not None else new_envelope_id(), "type": framing.event_type, "ts": time.time(), "source": _source_of(client, source), "data": wire}
+        body: Any = {"id": env_id, "type": framing.event_type, "ts": time.time(), "source": env_source, "data": wire}
     else:
         body = wire
     payload = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
@@ -329,29 +351,43 @@ def _looks_like_envelope(v: Any) -> bool:
     return isinstance(v, dict) and "type" in v and "data" in v and all(k in ("id", "type", "ts", "source", "data") for k in v)
 
 
-def decode(catalog: Catalog, channel: Channel, topic: str, payload: bytes, *, strict: bool = False) -> Union[tuple[Any, Any, Meta], InvalidMessage]:
-    """One received message: (model, envelope or None, meta), or why it is refused."""
+def decode(
+    catalog: Catalog,
+    channel: Channel,
+    topic: str,
+    payload: bytes,
+    *,
+    strict: bool = False,
+    max_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> Union[tuple[Any, Any, Meta], InvalidMessage]:
+    """One received message: (model, envelope or None, meta), or why it is refused. As the TypeScript runtime's
+    inbound step (runtime/inbound.ts): size, UTF-8, JSON, depth and finite numbers before any validation, and it
+    never raises (anything a validator raises is an invalid message with rule 'validator')."""
     def bad(reason: str, errors: Sequence[FieldError]) -> InvalidMessage:
         return InvalidMessage(channel.id, topic, reason, tuple(errors), payload)
 
-    params = _params_of(channel, topic)
-    if params is None:
-        return bad("topic", [{"path": "", "rule": "topic", "message": f"topic {topic!r} does not fit {channel.address}"}])
     try:
-        value = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as err:
-        return bad("json", [{"path": "", "rule": "json", "message": str(err)}])
-    candidates = [m for m in channel.messages if m.receive] if len(channel.messages) > 1 else list(channel.messages)
-    closest: Optional[InvalidMessage] = None
-    for m in candidates:
-        got = _decode_as(channel, m, value, strict)
-        if not isinstance(got, _Refused):
-            model, envelope = got
-            return model, envelope, Meta(topic, params, m.name if len(channel.messages) > 1 else None)
-        found = bad(got.reason, got.errors)
-        if closest is None or len(found.errors) < len(closest.errors):
-            closest = found
-    return closest or bad("schema", [{"path": "", "rule": "message", "message": "the contract receives none of this channel's messages"}])
+        params = _params_of(channel, topic)
+        if params is None:
+            return bad("topic", [{"path": "", "rule": "topic", "message": f"topic {topic!r} does not fit {channel.address}"}])
+        try:
+            value, text = parse_json(payload, max_bytes=max_bytes, max_depth=max_depth)
+        except Refused as r:
+            return bad(r.reason, r.errors)
+        candidates = [m for m in channel.messages if m.receive] if len(channel.messages) > 1 else list(channel.messages)
+        closest: Optional[InvalidMessage] = None
+        for m in candidates:
+            got = _decode_as(channel, m, value, text, strict)
+            if not isinstance(got, _Refused):
+                model, envelope = got
+                return model, envelope, Meta(topic, params, m.name if len(channel.messages) > 1 else None)
+            found = bad(got.reason, got.errors)
+            if closest is None or len(found.errors) < len(closest.errors):
+                closest = found
+        return closest or bad("schema", [{"path": "", "rule": "message", "message": "the contract receives none of this channel's messages"}])
+    except Exception as err:  # a validator that raises (or anything else) is reported, never raised
+        return bad("schema", [{"path": "", "rule": "validator", "message": f"validator failed: {type(err).__name__}: {err}"}])
 
 
 @dataclass(frozen=True)
@@ -360,16 +396,17 @@ class _Refused:
     errors: tuple[FieldError, ...]
 
 
-def _decode_as(channel: Channel, m: Message, value: Any, strict: bool) -> Union[tuple[Any, Any], _Refused]:
+def _decode_as(channel: Channel, m: Message, value: Any, text: str, strict: bool) -> Union[tuple[Any, Any], _Refused]:
+    # Validated from the JSON text (as validate_*_json): wire names only, JSON's types.
     framing = channel.framing
     try:
         if framing.kind == "bare":
-            return adapter(m.model).validate_python(value, strict=strict), None
+            return adapter(m.model).validate_json(text, strict=strict), None
         if _looks_like_envelope(value):
-            env = adapter(m.envelope).validate_python(value, strict=strict)
+            env = adapter(m.envelope).validate_json(text, strict=strict)
             return getattr(env, "data", None), env
         if framing.accept_bare:
-            return adapter(m.model).validate_python(value, strict=strict), None
+            return adapter(m.model).validate_json(text, strict=strict), None
     except ValidationError as e:
         errors = to_field_errors(e)
         return _Refused("event-type" if any(x["path"] == "/type" for x in errors) else "schema", errors)
@@ -385,24 +422,33 @@ async def subscribe(
     params: Optional[Mapping[str, str]] = None,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> str:
-    """Subscribe at the contract's QoS; each message is validated (lax by default, as the Python services parse) and
-    handed over as (model, envelope or None, meta). An invalid one is dropped: on_invalid gets the reason, or it is
-    logged. Returns the filter subscribed to."""
+    """Subscribe at the contract's QoS; each message is decoded as the TypeScript runtime does (size, UTF-8, JSON,
+    depth, finite numbers), validated (lax by default, as the Python services parse) and handed over as (model,
+    envelope or None, meta). An invalid one is dropped: on_invalid gets the reason, or it is logged. Nothing raised by
+    decoding, on_invalid or the handler escapes to the client (it is logged). Returns the filter subscribed to."""
     filt = build_topic(channel, params, subscribe=True)
 
     async def on_message(topic: str, payload: bytes) -> None:
-        got = decode(catalog, channel, topic, payload, strict=strict)
+        got = decode(catalog, channel, topic, bytes(payload), strict=strict, max_bytes=max_payload_bytes, max_depth=max_depth)
         if isinstance(got, InvalidMessage):
             if on_invalid is not None:
-                r = on_invalid(got)
-                if hasattr(r, "__await__"):
-                    await r
+                try:
+                    r = on_invalid(got)
+                    if hasattr(r, "__await__"):
+                        await r
+                except Exception:
+                    log.exception("on_invalid failed for a message on %s", topic)
             else:
                 first = got.errors[0] if got.errors else {"path": "", "message": got.reason, "rule": got.reason}
                 log.warning("dropped an invalid message on %s (%s): %s %s [%s]", topic, got.reason, first["path"] or "/", first["message"], first["rule"])
             return
-        await handler(*got)
+        try:
+            await handler(*got)
+        except Exception:
+            log.exception("message handler failed for a message on %s", topic)
 
     await client.subscribe(filt, channel.qos, on_message)
     return filt

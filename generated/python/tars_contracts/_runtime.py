@@ -8,6 +8,8 @@ Nothing here knows a topic; models.py, registry.py and api.py hold what the cont
 """
 from __future__ import annotations
 
+import contextvars
+import hashlib
 import json
 import math
 import re
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Iterable, Mapping, Optional, Sequence, TypedDict
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, WrapValidator, AfterValidator, BeforeValidator, model_serializer, model_validator
-from pydantic_core import InitErrorDetails, PydanticCustomError, to_jsonable_python
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema, to_jsonable_python
 
 from . import _formats
 
@@ -92,13 +94,192 @@ def _json_of(value: Any) -> str:
     return json.dumps(to_jsonable_python(value), ensure_ascii=False, allow_nan=False)
 
 
+_MEMO: dict[tuple[int, bytes], tuple[dict[str, Any], ...]] = {}
+
+
+def _errors_of(tp: Any, value: Any) -> tuple[dict[str, Any], ...]:
+    """The errors of a JSON value against a type with JSON Schema's meaning (its JSON text, strict types); () when it
+    fits. Memoised by (type, text digest): a keyword checked at every level of a recursive schema validates each
+    sub-value once per type, never again (no exponential re-validation)."""
+    try:
+        text = _json_of(value)
+    except (ValueError, TypeError) as err:
+        return ({"type": "type", "loc": (), "msg": f"not JSON: {err}", "input": value},)
+    key = (id(tp), hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest())
+    found = _MEMO.get(key)
+    if found is None:
+        try:
+            adapter(tp).validate_json(text, strict=True)
+            found = ()
+        except ValidationError as e:
+            found = tuple(e.errors(include_url=False))
+        except (ValueError, TypeError) as err:
+            found = ({"type": "type", "loc": (), "msg": str(err), "input": value},)
+        if len(_MEMO) >= 4096:
+            _MEMO.clear()
+        _MEMO[key] = found
+    return found
+
+
 def _fits(tp: Any, value: Any) -> bool:
     """Whether a JSON value is valid for a type, with JSON Schema's meaning (JSON text, strict types)."""
-    try:
-        adapter(tp).validate_json(_json_of(value), strict=True)
-        return True
-    except (ValidationError, ValueError, TypeError):
-        return False
+    return not _errors_of(tp, value)
+
+
+def _details(errors: Iterable[Mapping[str, Any]], prefix: tuple[Any, ...] = (), strip: int = 0) -> list[InitErrorDetails]:
+    """pydantic error dicts as InitErrorDetails (type kept, so _rule_of maps it), their loc under `prefix`."""
+    out: list[InitErrorDetails] = []
+    for d in errors:
+        msg = str(d.get("msg", "invalid")).replace("{", "(").replace("}", ")")
+        out.append(InitErrorDetails(type=PydanticCustomError(str(d["type"]), msg), loc=prefix + tuple(d.get("loc", ()))[strip:], input=d.get("input")))
+    return out
+
+
+def _raise(title: str, details: list[InitErrorDetails]) -> None:
+    if details:
+        raise ValidationError.from_exception_data(title, details)
+
+
+class _Composite:
+    """A type with checks on sub-values in the caller's mode (strict or lax): the annotated type ('main') and each
+    part schema sit behind one tagged union whose tag the wrap validator picks, so `sub(label, value)` validates any
+    value against any part exactly once, in the mode the caller validates in. Serialization uses 'main'."""
+
+    def parts(self, handler: Any) -> dict[str, Any]:
+        return {}
+
+    def run(self, value: Any, sub: Callable[[str, Any], Any]) -> Any:
+        return sub("main", value)
+
+    def wrap(self, main: Any, parts: Mapping[str, Any]) -> Any:
+        pick: contextvars.ContextVar[str] = contextvars.ContextVar("pick", default="main")
+        inner = core_schema.tagged_union_schema({"main": main, **parts}, discriminator=lambda _v: pick.get())
+
+        def validate(value: Any, handler: Any, _info: Any) -> Any:
+            def sub(label: str, x: Any) -> Any:
+                token = pick.set(label)
+                try:
+                    return handler(x)
+                except ValidationError as e:
+                    # the tagged union prefixes every loc with the tag: drop it
+                    raise ValidationError.from_exception_data("value", _details(e.errors(include_url=False), strip=1)) from None
+                finally:
+                    pick.reset(token)
+
+            return self.run(value, sub)
+
+        return core_schema.with_info_wrap_validator_function(validate, inner)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return self.wrap(handler(source), self.parts(handler))
+
+
+class union(_Composite):
+    """oneOf / anyOf / a type list as a pydantic union, with JSON Schema's meaning and errors:
+    - oneOf (`exclusive`, branches whose JSON types overlap): every branch is validated once, in the caller's mode,
+      and a value valid for two is refused (pydantic's unions take the first that fits);
+    - when no branch fits, the errors are those of the branch the value comes closest to (the only one with the
+      fewest errors), else one error at the union itself: no branch names in the paths (as the TypeScript side).
+    Each branch runs once per value (the errors come from that run, never from validating again)."""
+
+    def __init__(self, rule: str, branches: Sequence[Any], exclusive: bool) -> None:
+        self.rule = rule
+        self.exclusive = exclusive
+        self.labels: tuple[str, ...] = ()
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        s = handler(source)
+        if s.get("type") == "tagged-union":  # discriminated: pydantic picks the branch; errors under its tag
+            self.labels = tuple(str(k) for k in s["choices"])
+            return core_schema.with_info_wrap_validator_function(self._any, s)
+        if s.get("type") != "union":
+            return s
+        choices = [c[0] if isinstance(c, tuple) else c for c in s["choices"]]
+        self.labels = tuple(str(i) for i in range(len(choices)))
+        if self.exclusive:
+            return self.wrap(s, {str(i): c for i, c in enumerate(choices)})
+        return core_schema.with_info_wrap_validator_function(self._any, {**s, "choices": [(c, str(i)) for i, c in enumerate(choices)]})
+
+    def _any(self, value: Any, handler: Any, _info: Any) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as e:
+            groups: dict[str, list[dict[str, Any]]] = {}
+            root: list[dict[str, Any]] = []
+            for d in e.errors(include_url=False):
+                loc = tuple(d["loc"])
+                if loc and str(loc[0]) in self.labels:
+                    groups.setdefault(str(loc[0]), []).append({**d, "loc": loc[1:]})
+                else:
+                    root.append(d)
+            raise self._closest(value, list(groups.values()), root) from None
+
+    def run(self, value: Any, sub: Callable[[str, Any], Any]) -> Any:
+        fits: list[Any] = []
+        failed: list[list[dict[str, Any]]] = []
+        for label in self.labels:
+            try:
+                fits.append(sub(label, value))
+            except ValidationError as e:
+                failed.append(e.errors(include_url=False))
+        if len(fits) == 1:
+            return fits[0]
+        if len(fits) > 1:
+            raise _fail("oneOf", "must match exactly one schema in oneOf (it matches {n})", n=len(fits))
+        raise self._closest(value, failed, [])
+
+    def _closest(self, value: Any, groups: list[list[dict[str, Any]]], root: list[dict[str, Any]]) -> ValidationError:
+        if root and not groups:
+            return ValidationError.from_exception_data(self.rule, _details(root))
+        best: list[list[dict[str, Any]]] = []
+        fewest = None
+        for errs in groups:
+            # An error at the branch's root for the value's type says "wrong branch", not "closest branch".
+            if len(errs) == 1 and tuple(errs[0]["loc"]) == () and str(errs[0]["type"]).endswith("_type"):
+                continue
+            if fewest is None or len(errs) < fewest:
+                fewest, best = len(errs), [errs]
+            elif len(errs) == fewest:
+                best.append(errs)
+        if len(best) == 1:
+            return ValidationError.from_exception_data(self.rule, _details(best[0]))
+        message = {"oneOf": "must match exactly one schema in oneOf", "anyOf": "must match a schema in anyOf"}.get(self.rule, "must be of one of the listed types")
+        rule = self.rule if self.rule in ("oneOf", "anyOf") else "type"
+        return ValidationError.from_exception_data(self.rule, [InitErrorDetails(type=PydanticCustomError(rule, message), loc=(), input=value)])
+
+
+class also(_Composite):
+    """One more `allOf` part that could not be merged into the model: the value must be valid for it too (in the
+    caller's mode, validated once)."""
+
+    def __init__(self, tp: Any) -> None:
+        self.tp = tp
+
+    def parts(self, handler: Any) -> dict[str, Any]:
+        return {"part": handler.generate_schema(self.tp)}
+
+    def run(self, value: Any, sub: Callable[[str, Any], Any]) -> Any:
+        result = sub("main", value)
+        sub("part", value)
+        return result
+
+
+class not_(_Composite):
+    """`not`: the value must not be valid for `tp`."""
+
+    def __init__(self, tp: Any) -> None:
+        self.tp = tp
+
+    def parts(self, handler: Any) -> dict[str, Any]:
+        return {"not": handler.generate_schema(self.tp)}
+
+    def run(self, value: Any, sub: Callable[[str, Any], Any]) -> Any:
+        result = sub("main", value)
+        try:
+            sub("not", value)
+        except ValidationError:
+            return result
+        raise _fail("not", "must NOT be valid")
 
 
 def _fail(rule: str, message: str, **ctx: Any) -> PydanticCustomError:
@@ -180,12 +361,15 @@ def unique_items() -> AfterValidator:
     return AfterValidator(run)
 
 
-def equals(values: Sequence[Any], rule: str) -> AfterValidator:
-    """`enum` / `const` with values pydantic's Literal cannot hold (objects, arrays, floats)."""
+def equals(values: Sequence[Any], rule: str, types: Optional[Sequence[str]] = None) -> AfterValidator:
+    """`enum` / `const` with values pydantic's Literal cannot hold (objects, arrays, floats); a value of another JSON
+    type than the schema's `type` is a `type` error (as the TypeScript validators report it)."""
     keys = {_canonical(x) for x in values}
 
     def run(v: Any) -> Any:
         if _canonical(to_jsonable_python(v)) not in keys:
+            if not _type_ok(v, types):
+                raise _fail("type", "must be {types}", types=",".join(types or ()))
             raise _fail(rule, "must be equal to one of the allowed values" if rule == "enum" else "must be equal to constant")
         return v
 
@@ -209,40 +393,193 @@ def check_properties_count(v: Mapping[str, Any], minimum: Optional[int], maximum
         raise _fail("maxProperties", "must NOT have more than {limit} properties", limit=maximum)
 
 
-def key_pattern(pattern: str, rule: str) -> AfterValidator:
-    """A map key that must match `pattern` (`propertyNames`, or the keys `patternProperties` allows)."""
-    rx = re.compile(pattern, re.ASCII)
+def _compile(pattern: str) -> tuple[Optional[re.Pattern[str]], Optional[str]]:
+    try:
+        return re.compile(pattern), None
+    except (re.error, ValueError, OverflowError) as err:
+        return None, str(err)
+
+
+def pattern(source: str, ecma: Optional[str] = None, problem: Optional[str] = None) -> AfterValidator:
+    """`pattern` (the ECMAScript regex turned into Python `re` by the generator). A pattern Python cannot compile or
+    express (`problem`: e.g. a Unicode property escape) never breaks the import: every string checked against it is
+    refused with an error naming the pattern (fail closed), and the generator warned about it."""
+    rx, err = (None, problem) if problem else _compile(source)
+    shown = ecma if ecma is not None else source
+
+    def run(v: Any) -> Any:
+        if isinstance(v, str):
+            if rx is None:
+                raise _fail("pattern", 'pattern "{pattern}" cannot be checked in Python: {problem}', pattern=shown, problem=err)
+            if not rx.search(v):
+                raise _fail("pattern", 'must match pattern "{pattern}"', pattern=shown)
+        return v
+
+    return AfterValidator(run)
+
+
+def key_pattern(source: str, rule: str) -> AfterValidator:
+    """A map key the keys of `patternProperties` allow (rule additionalProperties); see `pattern` for the rest."""
+    if rule != "additionalProperties":
+        return pattern(source)
+    rx, err = _compile(source)
 
     def run(k: Any) -> Any:
-        if isinstance(k, str) and not rx.search(k):
-            if rule == "additionalProperties":
-                raise _fail(rule, "must NOT have additional properties")
-            raise _fail(rule, 'property name must match pattern "{pattern}"', pattern=pattern)
+        if isinstance(k, str) and (rx is None or not rx.search(k)):
+            raise _fail(rule, "must NOT have additional properties")
         return k
 
     return AfterValidator(run)
 
 
-def not_(tp: Any) -> AfterValidator:
-    """`not`: the value must not be valid for `tp`."""
+def _json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "integer" if v.is_integer() else "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, (list, tuple)):
+        return "array"
+    if isinstance(v, dict):
+        return "object"
+    return "object"
+
+
+def _type_ok(v: Any, types: Optional[Sequence[str]]) -> bool:
+    if not types:
+        return True
+    t = _json_type(v)
+    return t in types or (t == "integer" and "number" in types)
+
+
+def literal(rule: str, values: Sequence[Any], types: Optional[Sequence[str]] = None) -> BeforeValidator:
+    """`enum` / `const` as a Literal, reported as the TypeScript validators report it: a value of another JSON type
+    than the schema's `type` is a `type` error, else the keyword itself (`const` or `enum`). A before-validator (not a
+    wrap one), so a Literal stays usable as a discriminator."""
+    keys = {_canonical(x) for x in values}
+
     def run(v: Any) -> Any:
-        if _fits(tp, v):
-            raise _fail("not", "must NOT be valid")
+        if isinstance(v, (str, int, float, bool)) or v is None:
+            if _canonical(v) not in keys:
+                if not _type_ok(v, types):
+                    raise _fail("type", "must be {types}", types=",".join(types or ()))
+                raise _fail(rule, "must be equal to one of the allowed values" if rule == "enum" else "must be equal to constant")
         return v
 
-    return AfterValidator(run)
+    return BeforeValidator(run)
 
 
-def also(tp: Any) -> AfterValidator:
-    """One more `allOf` part that could not be merged into the model: the value must be valid for it too."""
+def pattern_properties(patterns: Sequence[tuple[str, Any]], additional: Any, declared: Sequence[str] = ()) -> Callable[[Any], None]:
+    """`patternProperties` (every key matching a pattern is valid for that pattern's schema) with what the schema says
+    of the other undeclared keys: `additional` False (refused), None (anything), or a type. Sub-values are checked
+    with JSON Schema's meaning (strict JSON types) in both modes."""
+    compiled = [(_compile(src)[0], tp) for src, tp in patterns]
+    known = frozenset(declared)
+
+    def run(data: Any) -> None:
+        if not isinstance(data, dict):
+            return
+        details: list[InitErrorDetails] = []
+        for k, v in data.items():
+            if k in known:
+                continue
+            matched = False
+            for rx, tp in compiled:
+                if rx is not None and isinstance(k, str) and rx.search(k):
+                    matched = True
+                    details += _details(_errors_of(tp, v), (k,))
+            if matched:
+                continue
+            if additional is False:
+                details.append(InitErrorDetails(type=PydanticCustomError("additionalProperties", "must NOT have additional properties"), loc=(k,), input=v))
+            elif additional is not None:
+                details += _details(_errors_of(additional, v), (k,))
+        _raise("patternProperties", details)
+
+    return run
+
+
+def property_names(tp: Any) -> Callable[[Any], None]:
+    """`propertyNames` on a model: every key is valid for the (string) schema; errors at the key, with its keyword."""
+    def run(data: Any) -> None:
+        if isinstance(data, dict):
+            _raise("propertyNames", [d for k in data for d in _details(_errors_of(tp, k), (k,))])
+
+    return run
+
+
+def dependencies(deps: Mapping[str, Any]) -> Callable[[Any], None]:
+    """`dependencies`: a present key requires other keys (a list) or the object to be valid for a schema."""
+    def run(data: Any) -> None:
+        if not isinstance(data, dict):
+            return
+        details: list[InitErrorDetails] = []
+        for k, dep in deps.items():
+            if k not in data:
+                continue
+            if isinstance(dep, (list, tuple)):
+                missing = [x for x in dep if x not in data]
+                if missing:
+                    details.append(InitErrorDetails(type=PydanticCustomError("dependencies", "must have properties {missing} when property {key} is present", {"missing": ", ".join(missing), "key": k}), loc=(), input=data))
+            else:
+                details += _details(_errors_of(dep, data))
+        _raise("dependencies", details)
+
+    return run
+
+
+def if_then_else(cond: Any, then: Any, otherwise: Any) -> Callable[[Any], None]:
+    """`if` / `then` / `else`: the value is valid for `then` when it is valid for `if`, else for `else`."""
+    def run(data: Any) -> None:
+        branch = then if _fits(cond, data) else otherwise
+        if branch is not None:
+            _raise("if", _details(_errors_of(branch, data)))
+
+    return run
+
+
+def before(check: Callable[[Any], None]) -> BeforeValidator:
+    """A model-level check (pattern_properties, dependencies, ...) on a value that is not a model (maps, arrays)."""
     def run(v: Any) -> Any:
-        try:
-            adapter(tp).validate_json(_json_of(v), strict=True)
-        except ValidationError as e:
-            raise _reraise("allOf", v, e) from None
+        check(v)
         return v
 
-    return AfterValidator(run)
+    return BeforeValidator(run)
+
+
+def contains(tp: Any) -> BeforeValidator:
+    """`contains`: at least one item is valid for `tp`."""
+    def run(v: Any) -> Any:
+        if isinstance(v, list) and not any(_fits(tp, x) for x in v):
+            raise _fail("contains", "must contain at least 1 valid item(s)")
+        return v
+
+    return BeforeValidator(run)
+
+
+def tuple_items(items: Sequence[Any], additional: Any) -> BeforeValidator:
+    """`items` as a list of schemas (a tuple) with `additionalItems` (False: no more items; None: any; a type)."""
+    def run(v: Any) -> Any:
+        if not isinstance(v, list):
+            return v
+        details: list[InitErrorDetails] = []
+        for i, x in enumerate(v):
+            if i < len(items):
+                details += _details(_errors_of(items[i], x), (i,))
+            elif additional is False:
+                details.append(InitErrorDetails(type=PydanticCustomError("additionalItems", "must NOT have more than {n} items", {"n": len(items)}), loc=(), input=v))
+                break
+            elif additional is not None:
+                details += _details(_errors_of(additional, x), (i,))
+        _raise("items", details)
+        return v
+
+    return BeforeValidator(run)
 
 
 def any_required(groups: Sequence[Sequence[str]], rule: str) -> Callable[[Any], None]:
@@ -257,61 +594,6 @@ def any_required(groups: Sequence[Sequence[str]], rule: str) -> Callable[[Any], 
 
 def properties_between(minimum: Optional[int], maximum: Optional[int]) -> Callable[[Any], None]:
     return lambda data: check_properties_count(data, minimum, maximum)
-
-
-def _reraise(title: str, value: Any, e: ValidationError) -> ValidationError:
-    details = [InitErrorDetails(type=PydanticCustomError(d["type"], d["msg"].replace("{", "(").replace("}", ")"), d.get("ctx")), loc=tuple(d["loc"]), input=d.get("input")) for d in e.errors()]
-    return ValidationError.from_exception_data(title, details)
-
-
-def union(rule: str, branches: Sequence[Any], exclusive: bool) -> WrapValidator:
-    """oneOf / anyOf / a type list as a pydantic union, with JSON Schema's meaning and errors:
-    - oneOf (`exclusive`): a value valid for two branches is refused (pydantic's unions take the first that fits);
-    - when no branch fits, the errors are those of the branch the value comes closest to (the only one with the
-      fewest errors), else one error at the union itself: no branch names in the paths (as the TypeScript side)."""
-
-    def run(v: Any, handler: Any, info: Any) -> Any:
-        try:
-            result = handler(v)
-        except ValidationError:
-            raise _closest(rule, branches, v) from None
-        if exclusive:
-            n = sum(1 for b in branches if _fits(b, v))
-            if n > 1:
-                raise _fail("oneOf", "must match exactly one schema in oneOf (it matches {n})", n=n)
-        return result
-
-    return WrapValidator(run)
-
-
-def _closest(rule: str, branches: Sequence[Any], v: Any) -> ValidationError:
-    try:
-        text = _json_of(v)
-    except (ValueError, TypeError):
-        text = None
-    best: list[list[dict[str, Any]]] = []
-    fewest = None
-    if text is not None:
-        for b in branches:
-            try:
-                adapter(b).validate_json(text, strict=True)
-                continue  # fits strictly but not in this mode: no better report than the union's own
-            except ValidationError as e:
-                errs = e.errors()
-            except (ValueError, TypeError):
-                continue
-            # An error at the branch's root for the value's type says "wrong branch", not "closest branch".
-            if len(errs) == 1 and errs[0]["loc"] == () and errs[0]["type"].endswith("_type"):
-                continue
-            if fewest is None or len(errs) < fewest:
-                fewest, best = len(errs), [errs]
-            elif len(errs) == fewest:
-                best.append(errs)
-    if len(best) == 1:
-        details = [InitErrorDetails(type=PydanticCustomError(_rule_of(d), d["msg"].replace("{", "(").replace("}", ")"), None), loc=tuple(d["loc"]), input=d.get("input")) for d in best[0]]
-        return ValidationError.from_exception_data(rule, details)
-    message = {"oneOf": "must match exactly one schema in oneOf", "anyOf": "must match a schema in anyOf"}.get(rule, "must be of one of the listed types")
-    return ValidationError.from_exception_data(rule, [InitErrorDetails(type=PydanticCustomError(rule, message), loc=(), input=v)])
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -354,21 +636,29 @@ _RULES = {
     "union_tag_invalid": "oneOf",
     "union_tag_not_found": "oneOf",
     "json_invalid": "json",
+    "recursion_loop": "maxDepth",
 }
+
+#: The rules errors carry: JSON Schema keywords (as the TypeScript validators report them) and the decode reasons.
+KEYWORDS = frozenset(
+    "required additionalProperties additionalItems enum const type minimum maximum exclusiveMinimum exclusiveMaximum multipleOf "
+    "minLength maxLength minItems maxItems pattern format uniqueItems oneOf anyOf allOf not propertyNames minProperties "
+    "maxProperties contains dependencies if items patternProperties json utf8 finite maxDepth maxBytes topic envelope message validator".split()
+)
 
 
 def _rule_of(d: Mapping[str, Any]) -> str:
     t = str(d["type"])
-    loc = d.get("loc") or ()
-    if loc and loc[-1] == "[key]" and t in ("string_pattern_mismatch",):
-        return "propertyNames"
+    if t in KEYWORDS:
+        return t
+    if t == "literal_error" and " or " not in str((d.get("ctx") or {}).get("expected", " or ")):
+        # a plain one-value Literal is a const (enums with one value carry rt.literal): a discriminator's property
+        return "const"
     if t in _RULES:
         return _RULES[t]
-    if t.endswith("_type") or t.endswith("_parsing") or t in ("bool_parsing", "int_from_float", "finite_number", "model_type", "model_attributes_type", "dataclass_type", "none_required", "is_instance_of"):
-        return "type"
-    if t == "too_short" or t == "too_long":
-        return "minItems" if t == "too_short" else "maxItems"
-    return t
+    # every other pydantic error is about the value's type (int_type, string_unicode, int_from_float, finite_number,
+    # model_type, bool_parsing, ...): never a pydantic name in `rule`
+    return "type"
 
 
 def _escape(token: Any) -> str:
@@ -393,11 +683,131 @@ def check(tp: Any, data: Any, *, strict: bool = False, prefix: str = "") -> Vali
 
 
 def check_json(tp: Any, text: str | bytes, *, strict: bool = False, prefix: str = "") -> ValidationResult:
+    """Validate JSON text. Strict mode reads it as the TypeScript validators see it: NaN / Infinity are not JSON, and a
+    number beyond a double (1e400) is refused as `type` (JSON.parse makes it Infinity, which no JSON type holds)."""
+    if strict:
+        try:
+            parse_json(text, max_bytes=None, max_depth=None)
+        except Refused as r:
+            rule_path = [{**e, "path": prefix + e["path"], "rule": "type" if r.reason == "number" else e["rule"]} for e in r.errors]
+            return ValidationResult(False, tuple(rule_path))  # type: ignore[arg-type]
     try:
         adapter(tp).validate_json(text, strict=strict)
         return OK
     except ValidationError as e:
         return ValidationResult(False, to_field_errors(e, prefix))
+    except (ValueError, TypeError, RecursionError) as err:
+        return ValidationResult(False, ({"path": prefix, "message": f"validator failed: {err}", "rule": "validator"},))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Reading a received payload as the TypeScript runtime does (runtime/inbound.ts): size, UTF-8, JSON, depth, numbers
+# ---------------------------------------------------------------------------------------------------------------------
+
+#: The TypeScript runtime's defaults (runtime/options.ts maxPayloadBytes, runtime/inbound.ts DEFAULT_MAX_DEPTH).
+DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024
+DEFAULT_MAX_DEPTH = 64
+
+
+class Refused(Exception):
+    """A payload refused before validation: `reason` as the TypeScript runtime names it (too-large, encoding, json,
+    too-deep, number) and the errors."""
+
+    def __init__(self, reason: str, errors: Sequence[FieldError]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.errors = tuple(errors)
+
+
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)  # unrolled: linear, even on an unterminated string
+_BRACKET = re.compile(r"[\[\]{}]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _too_deep(text: str, max_depth: int) -> bool:
+    """Nesting deeper than max_depth, counted on the text (brackets outside strings), without recursion: json.loads
+    recurses and would raise RecursionError on 100,000 nested arrays."""
+    if text.count("[") + text.count("{") <= max_depth:
+        return False
+    depth = 0
+    for m in _BRACKET.finditer(_STRING.sub('""', text)):
+        if m.group() in "[{":
+            depth += 1
+            if depth > max_depth:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _first(value: Any, bad: Callable[[Any], bool]) -> Optional[str]:
+    """The JSON pointer of the first value (or key) `bad` says yes to, iteratively; None when there is none."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        v, path = stack.pop()
+        if bad(v):
+            return path
+        if isinstance(v, dict):
+            for k in reversed(list(v)):
+                if bad(k):
+                    return f"{path}/{_escape(k)}"
+                stack.append((v[k], f"{path}/{_escape(k)}"))
+        elif isinstance(v, list):
+            for i in range(len(v) - 1, -1, -1):
+                stack.append((v[i], f"{path}/{i}"))
+    return None
+
+
+def parse_json(raw: str | bytes | bytearray, *, max_bytes: Optional[int] = DEFAULT_MAX_PAYLOAD_BYTES, max_depth: Optional[int] = DEFAULT_MAX_DEPTH) -> tuple[Any, str]:
+    """(value, text) of a received payload, each check before the work it bounds, or Refused: the size (bytes), strict
+    UTF-8 (no U+FFFD substitution; a lone surrogate, encoded or escaped, is refused too: Python cannot carry it on),
+    JSON without NaN / Infinity, nesting at most max_depth (iteratively), no number beyond a double (1e400)."""
+    if isinstance(raw, (bytes, bytearray)):
+        if max_bytes is not None and len(raw) > max_bytes:
+            raise Refused("too-large", [{"path": "", "rule": "maxBytes", "message": f"payload is {len(raw)} bytes, limit {max_bytes}"}])
+        try:
+            text = bytes(raw).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise Refused("encoding", [{"path": "", "rule": "utf8", "message": f"payload is not valid UTF-8 (RFC 8259 §8.1): {err.reason} at byte {err.start}"}]) from None
+    else:
+        text = raw
+        if max_bytes is not None and len(text) > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+            raise Refused("too-large", [{"path": "", "rule": "maxBytes", "message": f"payload is over the limit of {max_bytes} bytes"}])
+    if _SURROGATE.search(text):
+        raise Refused("encoding", [{"path": "", "rule": "utf8", "message": "payload holds a lone surrogate (not UTF-8)"}])
+    if max_depth is not None and _too_deep(text, max_depth):
+        raise Refused("too-deep", [{"path": "", "rule": "maxDepth", "message": f"nesting deeper than {max_depth} levels"}])
+    overflow = False
+
+    def number(s: str) -> float:
+        nonlocal overflow
+        f = float(s)
+        if math.isinf(f):
+            overflow = True
+        return f
+
+    def integer(s: str) -> Any:
+        return int(s) if len(s) < 300 else number(s)
+
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=number, parse_int=integer)
+    except RecursionError:
+        raise Refused("too-deep", [{"path": "", "rule": "maxDepth", "message": "nesting too deep to parse"}]) from None
+    except ValueError as err:
+        raise Refused("json", [{"path": "", "rule": "json", "message": str(err)}]) from None
+    if overflow:
+        path = _first(value, lambda v: isinstance(v, float) and math.isinf(v)) or ""
+        raise Refused("number", [{"path": path, "rule": "finite", "message": "number is out of the range of a double (JSON has no Infinity)"}])
+    if _SURROGATE_ESCAPE.search(text):
+        path = _first(value, lambda v: isinstance(v, str) and bool(_SURROGATE.search(v)))
+        if path is not None:
+            raise Refused("encoding", [{"path": path, "rule": "utf8", "message": "a lone surrogate (\\uD800-\\uDFFF) is not UTF-8"}])
+    return value, text
 
 
 class ValidationFailedError(ValueError):

@@ -29,10 +29,13 @@ async def subscribe_camera_capture(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `camera/capture` (QoS 1, Envelope type camera.capture): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["cameraCapture"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["cameraCapture"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_camera_frame(client: MqttClient, data: m.CameraFrame, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -47,10 +50,13 @@ async def subscribe_camera_frame(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `camera/frame` (QoS 0, Envelope type camera.frame): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["cameraFrame"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["cameraFrame"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_camera_image(client: MqttClient, data: m.CameraImageResponse, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -65,10 +71,13 @@ async def subscribe_camera_image(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `camera/image` (QoS 1, Envelope type camera.image): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["cameraImage"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["cameraImage"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_character_get(client: MqttClient, data: m.CharacterGetRequest, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -83,10 +92,13 @@ async def subscribe_character_get(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `character/get` (QoS 1, Envelope type character.get): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["characterGet"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["characterGet"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_character_result(client: MqttClient, data: m.CharacterResultData, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -101,10 +113,13 @@ async def subscribe_character_result(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `character/result` (QoS 1, Envelope type character.result): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["characterResult"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["characterResult"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_character_update(client: MqttClient, data: m.CharacterUpdateData, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -119,10 +134,13 @@ async def subscribe_character_update(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `character/update` (QoS 1, Envelope type character.update): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["characterUpdate"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["characterUpdate"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_llm_cancel(client: MqttClient, data: m.LLMCancel, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -137,10 +155,13 @@ async def subscribe_llm_cancel(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `llm/cancel` (QoS 1, Envelope type llm.cancel): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["llmCancel"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["llmCancel"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_llm_request(client: MqttClient, data: m.LLMRequest, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -155,10 +176,13 @@ async def subscribe_llm_request(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `llm/request` (QoS 1, Envelope type llm.request): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["llmRequest"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["llmRequest"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_llm_response(client: MqttClient, data: m.LLMResponse, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -173,10 +197,13 @@ async def subscribe_llm_response(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `llm/response` (QoS 1, Envelope type llm.response): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["llmResponse"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["llmResponse"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_llm_stream(client: MqttClient, data: m.LLMStreamDelta, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -191,10 +218,13 @@ async def subscribe_llm_stream(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `llm/stream` (QoS 0, Envelope type llm.stream): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["llmStream"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["llmStream"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_llm_tool_call_request(client: MqttClient, data: m.ToolCallRequest, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -209,10 +239,13 @@ async def subscribe_llm_tool_call_request(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `llm/tool.call.request` (QoS 1, Envelope type llm/tool.call.request): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["llmToolCallRequest"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["llmToolCallRequest"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_llm_tool_call_result(client: MqttClient, data: m.ToolCallResult, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -227,10 +260,13 @@ async def subscribe_llm_tool_call_result(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `llm/tool.call.result` (QoS 1, Envelope type llm/tool.call.result): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["llmToolCallResult"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["llmToolCallResult"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_llm_tools_registry(client: MqttClient, data: m.ToolsRegistry, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -245,10 +281,13 @@ async def subscribe_llm_tools_registry(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `llm/tools/registry` (QoS 1, retained, Envelope type llm/tools/registry): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["llmToolsRegistry"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["llmToolsRegistry"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_memory_query(client: MqttClient, data: m.MemoryQuery, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -263,10 +302,13 @@ async def subscribe_memory_query(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `memory/query` (QoS 1, Envelope type memory.query): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["memoryQuery"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["memoryQuery"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_memory_results(client: MqttClient, data: m.MemoryResults, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -281,10 +323,13 @@ async def subscribe_memory_results(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `memory/results` (QoS 1, Envelope type memory.results): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["memoryResults"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["memoryResults"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_movement_command(client: MqttClient, data: m.MovementCommand, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -299,10 +344,13 @@ async def subscribe_movement_command(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `movement/command` (QoS 1, Envelope type movement.command): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["movementCommand"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["movementCommand"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_movement_frame(client: MqttClient, data: m.MovementFrame, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -317,10 +365,13 @@ async def subscribe_movement_frame(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `movement/frame` (QoS 1, Envelope type movement.frame): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["movementFrame"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["movementFrame"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_movement_state(client: MqttClient, data: m.MovementState, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -335,10 +386,13 @@ async def subscribe_movement_state(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `movement/state` (QoS 0, Envelope type movement.state): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["movementState"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["movementState"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_movement_status(client: MqttClient, data: m.MovementStatusUpdate, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -353,10 +407,13 @@ async def subscribe_movement_status(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `movement/status` (QoS 0, Envelope type movement.status, sent bare): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["movementStatus"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["movementStatus"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_movement_stop(client: MqttClient, data: m.EmergencyStopCommand, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -371,10 +428,13 @@ async def subscribe_movement_stop(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `movement/stop` (QoS 1, Envelope type movement.stop): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["movementStop"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["movementStop"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_movement_test(client: MqttClient, data: m.TestMovementRequest, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -389,10 +449,13 @@ async def subscribe_movement_test(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `movement/test` (QoS 1, Envelope type movement.test, sent bare): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["movementTest"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["movementTest"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_stt_audio_fft(client: MqttClient, data: m.AudioFFTData, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -407,10 +470,13 @@ async def subscribe_stt_audio_fft(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `stt/audio_fft` (QoS 0, Envelope type stt.audio_fft): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["sttAudioFft"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["sttAudioFft"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_stt_final(client: MqttClient, data: m.FinalTranscript, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -425,10 +491,13 @@ async def subscribe_stt_final(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `stt/final` (QoS 1, Envelope type stt.final): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["sttFinal"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["sttFinal"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_stt_partial(client: MqttClient, data: m.PartialTranscript, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -443,10 +512,13 @@ async def subscribe_stt_partial(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `stt/partial` (QoS 0, Envelope type stt.partial): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["sttPartial"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["sttPartial"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_system_character_current(client: MqttClient, data: m.CharacterSnapshot, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -461,10 +533,13 @@ async def subscribe_system_character_current(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `system/character/current` (QoS 1, retained, Envelope type system.character.current): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["systemCharacterCurrent"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["systemCharacterCurrent"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_system_health(client: MqttClient, params: Mapping[str, str], data: m.HealthPing, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -480,10 +555,13 @@ async def subscribe_system_health(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `system/health/{client_id}` (QoS 1, retained, Envelope type health.status) (a missing parameter is +): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["systemHealth"], handler, params=params, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["systemHealth"], handler, params=params, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_system_health_movement(client: MqttClient, data: m.HealthPing, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -498,10 +576,13 @@ async def subscribe_system_health_movement(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `system/health/movement` (QoS 1, retained, Envelope type health.status): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["systemHealthMovement"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["systemHealthMovement"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_system_health_movement_controller(client: MqttClient, data: m.HealthPing, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -516,10 +597,13 @@ async def subscribe_system_health_movement_controller(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `system/health/movement-controller` (QoS 1, retained, bare): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["systemHealthMovementController"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["systemHealthMovementController"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_system_keepalive(client: MqttClient, params: Mapping[str, str], data: m.HeartbeatPayload, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -535,10 +619,13 @@ async def subscribe_system_keepalive(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `system/keepalive/{client_id}` (QoS 0, bare) (a missing parameter is +): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["systemKeepalive"], handler, params=params, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["systemKeepalive"], handler, params=params, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_tts_control(client: MqttClient, data: m.TtsControlCommand, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -553,10 +640,13 @@ async def subscribe_tts_control(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `tts/control` (QoS 1, Envelope type tts.control): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["ttsControl"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["ttsControl"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_tts_say(client: MqttClient, data: m.TtsSay, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -571,10 +661,13 @@ async def subscribe_tts_say(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `tts/say` (QoS 1, Envelope type tts.say): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["ttsSay"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["ttsSay"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_tts_status(client: MqttClient, data: m.TtsStatus, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -589,10 +682,13 @@ async def subscribe_tts_status(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `tts/status` (QoS 0, Envelope type tts.status): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["ttsStatus"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["ttsStatus"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_wake_event(client: MqttClient, data: m.WakeEvent, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -607,10 +703,13 @@ async def subscribe_wake_event(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `wake/event` (QoS 1, Envelope type wake.event): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["wakeEvent"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["wakeEvent"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)
 
 
 async def publish_wake_mic(client: MqttClient, data: m.WakeMicCommand, *, id: Optional[str] = None, source: Optional[str] = None) -> None:
@@ -625,7 +724,10 @@ async def subscribe_wake_mic(
     *,
     on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,
     strict: bool = False,
+    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,
+    max_depth: int = _bus.DEFAULT_MAX_DEPTH,
 ) -> str:
     """Subscribe to `wake/mic` (QoS 1, Envelope type wake.mic): valid messages reach the handler as (model,
-    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""
-    return await _bus.subscribe(client, CATALOG, CHANNELS["wakeMic"], handler, params=None, on_invalid=on_invalid, strict=strict)
+    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or
+    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""
+    return await _bus.subscribe(client, CATALOG, CHANNELS["wakeMic"], handler, params=None, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)

@@ -36,7 +36,7 @@ class CameraCaptureEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["camera.capture"] = Field(alias="type", description="Event type; publishers send camera.capture.")
+    type_: Annotated[Literal["camera.capture"], rt.literal("const", ["camera.capture"], ("string",))] = Field(alias="type", description="Event type; publishers send camera.capture.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: CameraCaptureRequest = Field(description="Ask camera-service for one still image (camera/capture). Extra keys: forbidden.")
@@ -81,7 +81,7 @@ class CameraFrameEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["camera.frame"] = Field(alias="type", description="Event type; publishers send camera.frame.")
+    type_: Annotated[Literal["camera.frame"], rt.literal("const", ["camera.frame"], ("string",))] = Field(alias="type", description="Event type; publishers send camera.frame.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: CameraFrame = Field(description="One streamed camera frame (camera/frame). Extra keys: forbidden.")
@@ -94,7 +94,7 @@ class CameraImageEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["camera.image"] = Field(alias="type", description="Event type; publishers send camera.image.")
+    type_: Annotated[Literal["camera.image"], rt.literal("const", ["camera.image"], ("string",))] = Field(alias="type", description="Event type; publishers send camera.image.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: CameraImageResponse = Field(description="The captured image (camera/image). Extra keys: forbidden.")
@@ -127,7 +127,7 @@ class CharacterGetEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["character.get", "memory.character.get"] = Field(alias="type", description="Event type. Publishers send character.get; memory.character.get (sent by live publishers) is also accepted.")
+    type_: Annotated[Literal["character.get", "memory.character.get"], rt.literal("enum", ["character.get", "memory.character.get"], ("string",))] = Field(alias="type", description="Event type. Publishers send character.get; memory.character.get (sent by live publishers) is also accepted.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: CharacterGetRequest = Field(description="Ask memory-worker for the character or one section of it (character/get). Extra keys: forbidden.")
@@ -160,7 +160,7 @@ class CharacterResultEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["character.result"] = Field(alias="type", description="Event type; publishers send character.result.")
+    type_: Annotated[Literal["character.result"], rt.literal("const", ["character.result"], ("string",))] = Field(alias="type", description="Event type; publishers send character.result.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: CharacterResultData = Field(description="character/result payload: a CharacterSnapshot (request section null or empty) or a CharacterSection. Both forbid extra keys, so exactly one matches (discriminated by the required key: name vs section).")
@@ -214,7 +214,7 @@ class CharacterUpdateEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["character.update", "character.trait.update", "character.trait.reset"] = Field(alias="type", description="Event type. Publishers send character.update; character.trait.update, character.trait.reset (sent by live publishers) are also accepted.")
+    type_: Annotated[Literal["character.update", "character.trait.update", "character.trait.reset"], rt.literal("enum", ["character.update", "character.trait.update", "character.trait.reset"], ("string",))] = Field(alias="type", description="Event type. Publishers send character.update; character.trait.update, character.trait.reset (sent by live publishers) are also accepted.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: CharacterUpdateData = Field(description="character/update payload: a CharacterTraitUpdate (requires trait and value) or a CharacterResetTraits (only message_id and action). No payload is valid under both; {} is a CharacterResetTraits.")
@@ -343,7 +343,7 @@ class LlmCancelEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["llm.cancel"] = Field(alias="type", description="Event type; publishers send llm.cancel.")
+    type_: Annotated[Literal["llm.cancel"], rt.literal("const", ["llm.cancel"], ("string",))] = Field(alias="type", description="Event type; publishers send llm.cancel.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: LLMCancel = Field(description="Cancel an LLM request (llm/cancel). Extra keys: forbidden.")
@@ -356,7 +356,7 @@ class LlmRequestEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["llm.request"] = Field(alias="type", description="Event type; publishers send llm.request.")
+    type_: Annotated[Literal["llm.request"], rt.literal("const", ["llm.request"], ("string",))] = Field(alias="type", description="Event type; publishers send llm.request.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: LLMRequest = Field(description="A prompt for llm-worker (llm/request). Extra keys: forbidden.")
@@ -369,7 +369,7 @@ class LlmResponseEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["llm.response"] = Field(alias="type", description="Event type; publishers send llm.response.")
+    type_: Annotated[Literal["llm.response"], rt.literal("const", ["llm.response"], ("string",))] = Field(alias="type", description="Event type; publishers send llm.response.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: LLMResponse = Field(description="The one final answer to an LLMRequest (llm/response), also used for errors. Extra keys: forbidden.")
@@ -382,7 +382,7 @@ class LlmStreamEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["llm.stream"] = Field(alias="type", description="Event type; publishers send llm.stream.")
+    type_: Annotated[Literal["llm.stream"], rt.literal("const", ["llm.stream"], ("string",))] = Field(alias="type", description="Event type; publishers send llm.stream.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: LLMStreamDelta = Field(description="One streamed chunk of an LLM reply (llm/stream). There is no utt_id. Extra keys: forbidden.")
@@ -395,7 +395,7 @@ class LlmToolCallRequestEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["llm/tool.call.request", "llm.tool.call.request"] = Field(alias="type", description="Event type. Publishers send llm/tool.call.request; llm.tool.call.request (sent by live publishers) is also accepted.")
+    type_: Annotated[Literal["llm/tool.call.request", "llm.tool.call.request"], rt.literal("enum", ["llm/tool.call.request", "llm.tool.call.request"], ("string",))] = Field(alias="type", description="Event type. Publishers send llm/tool.call.request; llm.tool.call.request (sent by live publishers) is also accepted.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: ToolCallRequest = Field(description="A tool call (llm/tool.call.request, exported mcp variant). No message_id. Extra keys: ignored (accepted and dropped by the Python side).")
@@ -408,7 +408,7 @@ class LlmToolCallResultEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["llm/tool.call.result", "llm.tool.call.result"] = Field(alias="type", description="Event type. Publishers send llm/tool.call.result; llm.tool.call.result (sent by live publishers) is also accepted.")
+    type_: Annotated[Literal["llm/tool.call.result", "llm.tool.call.result"], rt.literal("enum", ["llm/tool.call.result", "llm.tool.call.result"], ("string",))] = Field(alias="type", description="Event type. Publishers send llm/tool.call.result; llm.tool.call.result (sent by live publishers) is also accepted.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: ToolCallResult = Field(description="The result of a tool call (llm/tool.call.result, exported mcp variant). The error field is error_msg, not error. No message_id. Extra keys: ignored (accepted and dropped by the Python side).")
@@ -421,7 +421,7 @@ class LlmToolsRegistryEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["llm/tools/registry", "llm.tools.registry"] = Field(alias="type", description="Event type. Publishers send llm/tools/registry; llm.tools.registry (sent by live publishers) is also accepted.")
+    type_: Annotated[Literal["llm/tools/registry", "llm.tools.registry"], rt.literal("enum", ["llm/tools/registry", "llm.tools.registry"], ("string",))] = Field(alias="type", description="Event type. Publishers send llm/tools/registry; llm.tools.registry (sent by live publishers) is also accepted.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: ToolsRegistry = Field(description="Tools available to the LLM (llm/tools/registry, exported mcp variant). No message_id (accepted and dropped if sent). Extra keys: ignored (accepted and dropped by the Python side).")
@@ -449,7 +449,7 @@ class MemoryQueryEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["memory.query"] = Field(alias="type", description="Event type; publishers send memory.query.")
+    type_: Annotated[Literal["memory.query"], rt.literal("const", ["memory.query"], ("string",))] = Field(alias="type", description="Event type; publishers send memory.query.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: MemoryQuery = Field(description="A RAG lookup for memory-worker (memory/query). Extra keys: forbidden.")
@@ -489,7 +489,7 @@ class MemoryResultsEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["memory.results"] = Field(alias="type", description="Event type; publishers send memory.results.")
+    type_: Annotated[Literal["memory.results"], rt.literal("const", ["memory.results"], ("string",))] = Field(alias="type", description="Event type; publishers send memory.results.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: MemoryResults = Field(description="Answer to a MemoryQuery (memory/results). Correlated by Envelope id only. Extra keys: forbidden.")
@@ -538,7 +538,7 @@ class MovementCommandEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["movement.command"] = Field(alias="type", description="Event type; publishers send movement.command.")
+    type_: Annotated[Literal["movement.command"], rt.literal("const", ["movement.command"], ("string",))] = Field(alias="type", description="Event type; publishers send movement.command.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: MovementCommand = Field(description="A high-level movement command (movement/command, frame-based architecture). Extra keys: forbidden.")
@@ -569,7 +569,7 @@ class MovementFrameEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["movement.frame"] = Field(alias="type", description="Event type; publishers send movement.frame.")
+    type_: Annotated[Literal["movement.frame"], rt.literal("const", ["movement.frame"], ("string",))] = Field(alias="type", description="Event type; publishers send movement.frame.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: MovementFrame = Field(description="One servo frame of a movement sequence (movement/frame). Extra keys: forbidden.")
@@ -596,7 +596,7 @@ class MovementStateEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["movement.state"] = Field(alias="type", description="Event type; publishers send movement.state.")
+    type_: Annotated[Literal["movement.state"], rt.literal("const", ["movement.state"], ("string",))] = Field(alias="type", description="Event type; publishers send movement.state.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: MovementState = Field(description="Progress of a movement command (movement/state). Extra keys: forbidden.")
@@ -609,7 +609,7 @@ class MovementStatusEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["movement.status"] = Field(alias="type", description="Event type; publishers send movement.status.")
+    type_: Annotated[Literal["movement.status"], rt.literal("const", ["movement.status"], ("string",))] = Field(alias="type", description="Event type; publishers send movement.status.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: MovementStatusUpdate = Field(description="Command progress reported by the ESP32 (movement/status). Extra keys: forbidden.")
@@ -636,7 +636,7 @@ class MovementStopEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["movement.stop"] = Field(alias="type", description="Event type; publishers send movement.stop.")
+    type_: Annotated[Literal["movement.stop"], rt.literal("const", ["movement.stop"], ("string",))] = Field(alias="type", description="Event type; publishers send movement.stop.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: EmergencyStopCommand = Field(description="Emergency stop (movement/stop). The ESP32 stops on any message on the topic. Extra keys: forbidden.")
@@ -649,7 +649,7 @@ class MovementTestEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["movement.test", "movement.command"] = Field(alias="type", description="Event type. Publishers send movement.test; movement.command (sent by live publishers) is also accepted.")
+    type_: Annotated[Literal["movement.test", "movement.command"], rt.literal("enum", ["movement.test", "movement.command"], ("string",))] = Field(alias="type", description="Event type. Publishers send movement.test; movement.command (sent by live publishers) is also accepted.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: TestMovementRequest = Field(description="A movement command for the ESP32 (movement/test, command-based architecture). Extra keys: forbidden.")
@@ -677,7 +677,7 @@ class SttAudioFftEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["stt.audio_fft"] = Field(alias="type", description="Event type; publishers send stt.audio_fft.")
+    type_: Annotated[Literal["stt.audio_fft"], rt.literal("const", ["stt.audio_fft"], ("string",))] = Field(alias="type", description="Event type; publishers send stt.audio_fft.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: AudioFFTData = Field(description="FFT magnitudes of the microphone audio (stt/audio_fft). Extra keys: forbidden.")
@@ -690,7 +690,7 @@ class SttFinalEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["stt.final"] = Field(alias="type", description="Event type; publishers send stt.final.")
+    type_: Annotated[Literal["stt.final"], rt.literal("const", ["stt.final"], ("string",))] = Field(alias="type", description="Event type; publishers send stt.final.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: FinalTranscript = Field(description="A recognised utterance (stt/final). Extra keys: forbidden.")
@@ -703,7 +703,7 @@ class SttPartialEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["stt.partial"] = Field(alias="type", description="Event type; publishers send stt.partial.")
+    type_: Annotated[Literal["stt.partial"], rt.literal("const", ["stt.partial"], ("string",))] = Field(alias="type", description="Event type; publishers send stt.partial.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: PartialTranscript = Field(description="Partial transcript so far (stt/partial). Extra keys: forbidden.")
@@ -716,7 +716,7 @@ class SystemCharacterCurrentEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["system.character.current"] = Field(alias="type", description="Event type; publishers send system.character.current.")
+    type_: Annotated[Literal["system.character.current"], rt.literal("const", ["system.character.current"], ("string",))] = Field(alias="type", description="Event type; publishers send system.character.current.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: CharacterSnapshot = Field(description="The whole character (character/result, system/character/current). Always has `name`, never `section`/`value`. Extra keys: forbidden.")
@@ -729,7 +729,7 @@ class SystemHealthEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["health.status", "system.health.router", "system.health.tts", "system.health.memory", "system.health"] = Field(alias="type", description="Event type. Publishers send health.status; system.health.router, system.health.tts, system.health.memory, system.health (sent by live publishers) are also accepted.")
+    type_: Annotated[Literal["health.status", "system.health.router", "system.health.tts", "system.health.memory", "system.health"], rt.literal("enum", ["health.status", "system.health.router", "system.health.tts", "system.health.memory", "system.health"], ("string",))] = Field(alias="type", description="Event type. Publishers send health.status; system.health.router, system.health.tts, system.health.memory, system.health (sent by live publishers) are also accepted.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: HealthPing = Field(description="Service health (system/health/*). Only ok is required. Extra keys: forbidden.")
@@ -742,7 +742,7 @@ class SystemHealthMovementEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["health.status", "system.health"] = Field(alias="type", description="Event type. Publishers send health.status; system.health (sent by live publishers) is also accepted.")
+    type_: Annotated[Literal["health.status", "system.health"], rt.literal("enum", ["health.status", "system.health"], ("string",))] = Field(alias="type", description="Event type. Publishers send health.status; system.health (sent by live publishers) is also accepted.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: HealthPing = Field(description="Service health (system/health/*). Only ok is required. Extra keys: forbidden.")
@@ -818,7 +818,7 @@ class TtsControlEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["tts.control"] = Field(alias="type", description="Event type; publishers send tts.control.")
+    type_: Annotated[Literal["tts.control"], rt.literal("const", ["tts.control"], ("string",))] = Field(alias="type", description="Event type; publishers send tts.control.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: TtsControlCommand = Field(description="Playback control for tts-worker (tts/control). There is no field naming the target utterance: wake-activation's extra `id` key is rejected. Extra keys: forbidden.")
@@ -848,7 +848,7 @@ class TtsSayEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["tts.say"] = Field(alias="type", description="Event type; publishers send tts.say.")
+    type_: Annotated[Literal["tts.say"], rt.literal("const", ["tts.say"], ("string",))] = Field(alias="type", description="Event type; publishers send tts.say.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: TtsSay = Field(description="Text for tts-worker to speak (tts/say). Extra keys: forbidden.")
@@ -877,7 +877,7 @@ class TtsStatusEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["tts.status"] = Field(alias="type", description="Event type; publishers send tts.status.")
+    type_: Annotated[Literal["tts.status"], rt.literal("const", ["tts.status"], ("string",))] = Field(alias="type", description="Event type; publishers send tts.status.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: TtsStatus = Field(description="Speech progress reported by tts-worker (tts/status). Extra keys: forbidden.")
@@ -905,7 +905,7 @@ class WakeEventEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["wake.event"] = Field(alias="type", description="Event type; publishers send wake.event.")
+    type_: Annotated[Literal["wake.event"], rt.literal("const", ["wake.event"], ("string",))] = Field(alias="type", description="Event type; publishers send wake.event.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: WakeEvent = Field(description="A wake-word / interrupt event from wake-activation (wake/event). Extra keys: forbidden.")
@@ -930,17 +930,17 @@ class WakeMicEnvelope(WireModel):
     __wire_omit__ = frozenset({"id", "ts"})
 
     id: str = Field(default=None, description="Envelope id: correlation and dedupe key, not unique per message (a reply reuses the request id). Optional: generated as a uuid4 hex when omitted.")
-    type_: Literal["wake.mic", "mic.control"] = Field(alias="type", description="Event type. Publishers send wake.mic; mic.control (sent by live publishers) is also accepted.")
+    type_: Annotated[Literal["wake.mic", "mic.control"], rt.literal("enum", ["wake.mic", "mic.control"], ("string",))] = Field(alias="type", description="Event type. Publishers send wake.mic; mic.control (sent by live publishers) is also accepted.")
     ts: float = Field(default=None, description="Envelope creation time, Unix seconds (fractional). Optional: generated as now when omitted.")
     source: str = Field(default="router", description="Name of the publisher (service source_name or client id). Informational only.")
     data: WakeMicCommand = Field(description="Mute/unmute the microphone of stt-worker (wake/mic). Extra keys: forbidden.")
 
 
-CameraFrameFormat = Literal["jpeg", "png"]
+CameraFrameFormat = Annotated[Literal["jpeg", "png"], rt.literal("enum", ["jpeg", "png"], ("string",))]
 """Frame formats for camera/frame (no raw)."""
 
 
-CameraImageFormat = Literal["jpeg", "png", "raw"]
+CameraImageFormat = Annotated[Literal["jpeg", "png", "raw"], rt.literal("enum", ["jpeg", "png", "raw"], ("string",))]
 """Image formats for camera/capture and camera/image."""
 
 
@@ -952,27 +952,27 @@ CharacterUpdateData = Annotated[Union[CharacterTraitUpdate, CharacterResetTraits
 """character/update payload: a CharacterTraitUpdate (requires trait and value) or a CharacterResetTraits (only message_id and action). No payload is valid under both; {} is a CharacterResetTraits."""
 
 
-ConversationRole = Literal["user", "assistant"]
+ConversationRole = Annotated[Literal["user", "assistant"], rt.literal("enum", ["user", "assistant"], ("string",))]
 """ConversationMessage.role values (no "system")."""
 
 
-MovementAction = Literal["reset", "disable", "step_forward", "step_backward", "turn_left", "turn_right", "balance", "laugh", "swing_legs", "pose", "bow"]
+MovementAction = Annotated[Literal["reset", "disable", "step_forward", "step_backward", "turn_left", "turn_right", "balance", "laugh", "swing_legs", "pose", "bow"], rt.literal("enum", ["reset", "disable", "step_forward", "step_backward", "turn_left", "turn_right", "balance", "laugh", "swing_legs", "pose", "bow"], ("string",))]
 """MovementCommand.command values (11; there is no wave here)."""
 
 
-MovementStateEvent = Literal["started", "frame_sent", "completed", "failed", "cancelled"]
+MovementStateEvent = Annotated[Literal["started", "frame_sent", "completed", "failed", "cancelled"], rt.literal("enum", ["started", "frame_sent", "completed", "failed", "cancelled"], ("string",))]
 """MovementState.event values (5)."""
 
 
-MovementStatusEvent = Literal["connected", "disconnected", "command_started", "command_completed", "command_failed", "emergency_stop", "stop_cleared", "queue_full", "battery_low"]
+MovementStatusEvent = Annotated[Literal["connected", "disconnected", "command_started", "command_completed", "command_failed", "emergency_stop", "stop_cleared", "queue_full", "battery_low"], rt.literal("enum", ["connected", "disconnected", "command_started", "command_completed", "command_failed", "emergency_stop", "stop_cleared", "queue_full", "battery_low"], ("string",))]
 """MovementStatusUpdate.event values (9)."""
 
 
-ServoChannels = dict[Annotated[str, rt.key_pattern("^-?[0-9]+\\Z", "propertyNames")], int]
+ServoChannels = dict[Annotated[str, rt.pattern("(?a)^-?[0-9]+\\Z", "^-?[0-9]+$")], int]
 """Servo channel -> pulse width in microseconds (Python dict[int, int]). JSON keys are strings that must be plain decimal integers (e.g. "0", "15", "-1"); values are integers."""
 
 
-TestMovementCommand = Literal["reset", "step_forward", "step_backward", "turn_left", "turn_right", "wave", "laugh", "swing_legs", "pezz", "pezz_dispenser", "now", "balance", "mic_drop", "monster", "pose", "bow", "disable", "stop", "move_legs", "move_arm"]
+TestMovementCommand = Annotated[Literal["reset", "step_forward", "step_backward", "turn_left", "turn_right", "wave", "laugh", "swing_legs", "pezz", "pezz_dispenser", "now", "balance", "mic_drop", "monster", "pose", "bow", "disable", "stop", "move_legs", "move_arm"], rt.literal("enum", ["reset", "step_forward", "step_backward", "turn_left", "turn_right", "wave", "laugh", "swing_legs", "pezz", "pezz_dispenser", "now", "balance", "mic_drop", "monster", "pose", "bow", "disable", "stop", "move_legs", "move_arm"], ("string",))]
 """TestMovementRequest.command values (20)."""
 
 
@@ -980,15 +980,15 @@ ToolCallResultValue = Any
 """Tool output: any JSON value, including null, arrays and scalars."""
 
 
-TtsControlAction = Literal["pause", "resume", "stop", "mute", "unmute"]
+TtsControlAction = Annotated[Literal["pause", "resume", "stop", "mute", "unmute"], rt.literal("enum", ["pause", "resume", "stop", "mute", "unmute"], ("string",))]
 """TtsControlCommand.action values (tts-worker acts only on pause, resume and stop)."""
 
 
-TtsStatusEvent = Literal["speaking_start", "speaking_end", "paused", "resumed", "stopped"]
+TtsStatusEvent = Annotated[Literal["speaking_start", "speaking_end", "paused", "resumed", "stopped"], rt.literal("enum", ["speaking_start", "speaking_end", "paused", "resumed", "stopped"], ("string",))]
 """TtsStatus.event values."""
 
 
-WakeMicAction = Literal["mute", "unmute"]
+WakeMicAction = Annotated[Literal["mute", "unmute"], rt.literal("enum", ["mute", "unmute"], ("string",))]
 """WakeMicCommand.action values."""
 
 for _model in (AudioFFTData, CameraCaptureEnvelope, CameraCaptureRequest, CameraFrame, CameraFrameEnvelope, CameraImageEnvelope, CameraImageResponse, CharacterGetEnvelope, CharacterGetRequest, CharacterResetTraits, CharacterResultEnvelope, CharacterSection, CharacterSnapshot, CharacterTraitUpdate, CharacterUpdateEnvelope, ConversationMessage, EmergencyStopCommand, FinalTranscript, HealthPing, HeartbeatPayload, LLMCancel, LLMRequest, LLMResponse, LLMStreamDelta, LlmCancelEnvelope, LlmRequestEnvelope, LlmResponseEnvelope, LlmStreamEnvelope, LlmToolCallRequestEnvelope, LlmToolCallResultEnvelope, LlmToolsRegistryEnvelope, MemoryQuery, MemoryQueryEnvelope, MemoryResult, MemoryResults, MemoryResultsEnvelope, MoveArmParams, MoveLegsParams, MovementCommand, MovementCommandEnvelope, MovementFrame, MovementFrameEnvelope, MovementState, MovementStateEnvelope, MovementStatusEnvelope, MovementStatusUpdate, MovementStopEnvelope, MovementTestEnvelope, PartialTranscript, SttAudioFftEnvelope, SttFinalEnvelope, SttPartialEnvelope, SystemCharacterCurrentEnvelope, SystemHealthEnvelope, SystemHealthMovementEnvelope, TestMovementRequest, ToolCallRequest, ToolCallResult, ToolSpec, ToolsRegistry, TtsControlCommand, TtsControlEnvelope, TtsSay, TtsSayEnvelope, TtsStatus, TtsStatusEnvelope, WakeEvent, WakeEventEnvelope, WakeMicCommand, WakeMicEnvelope,):

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ChannelIR, ContractIR, JsonSchema, MessageIR } from '../../ir.js';
+import type { Diagnostic } from '../../diagnostics.js';
 import { headerLines, type GeneratedFile } from '../header.js';
 import { channelNames } from '../../names.js';
 import { buildModels } from './models.js';
@@ -23,9 +24,12 @@ export function pyHeader(ir: ContractIR): string {
     .join('\n');
 }
 
-export async function emitPython(ir: ContractIR): Promise<GeneratedFile[]> {
+/** `warn` receives what the package cannot check as the TypeScript validators do (unsupported keywords, patterns
+ *  Python's `re` cannot express), each with the schema's pointer. */
+export async function emitPython(ir: ContractIR, warn: (d: Diagnostic) => void = () => undefined): Promise<GeneratedFile[]> {
   const header = pyHeader(ir);
   const models = buildModels(ir, header);
+  for (const w of models.warnings) warn(w);
   const modelOf = (schema: JsonSchema | null, typeName: string | null): string => {
     if (schema === null) return 'None';
     const ref = typeof schema.$ref === 'string' ? schema.$ref.replace('#/components/schemas/', '') : null;
@@ -157,10 +161,13 @@ function functionsOf(c: ChannelIR, modelOf: ModelOf): { name: string; source: st
       `    *,`,
       `    on_invalid: Optional[Callable[[InvalidMessage], Any]] = None,`,
       `    strict: bool = False,`,
+      `    max_payload_bytes: int = _bus.DEFAULT_MAX_PAYLOAD_BYTES,`,
+      `    max_depth: int = _bus.DEFAULT_MAX_DEPTH,`,
       `) -> str:`,
       `    """Subscribe to ${doc(where)}${params ? ' (a missing parameter is +)' : ''}: valid messages reach the handler as (model,`,
-      `    envelope or None, meta); an invalid one is dropped and passed to on_invalid (else logged). Returns the filter."""`,
-      `    return await _bus.subscribe(client, CATALOG, CHANNELS[${pyStr(c.id)}], handler, params=${params ? 'params' : 'None'}, on_invalid=on_invalid, strict=strict)`,
+      `    envelope or None, meta); an invalid one (too large, not UTF-8, not JSON, too deep, a number beyond a double, or`,
+      `    invalid for the contract) is dropped and passed to on_invalid (else logged). Returns the filter."""`,
+      `    return await _bus.subscribe(client, CATALOG, CHANNELS[${pyStr(c.id)}], handler, params=${params ? 'params' : 'None'}, on_invalid=on_invalid, strict=strict, max_payload_bytes=max_payload_bytes, max_depth=max_depth)`,
     ].join('\n'),
   });
   return out;

@@ -5,7 +5,7 @@
  * class so every forward reference is resolved at import time, not at the first validation.
  */
 import type { ContractIR } from '../../ir.js';
-import { GenerateError } from '../../diagnostics.js';
+import { GenerateError, type Diagnostic } from '../../diagnostics.js';
 import { namedSchemas } from '../types.js';
 import { pyFieldName, pyStr } from './pysyntax.js';
 import { SchemaMapper, type AliasSpec, type ClassSpec, type FieldSpec } from './schema.js';
@@ -16,10 +16,12 @@ export interface PythonModels {
   readonly names: ReadonlyMap<string, string>;
   /** Every class and alias name, sorted. */
   readonly exported: readonly string[];
+  /** What the models cannot check as the TypeScript validators do, with the schema's pointer. */
+  readonly warnings: readonly Diagnostic[];
 }
 
 export function buildModels(ir: ContractIR, header: string): PythonModels {
-  const mapper = new SchemaMapper(namedSchemas(ir));
+  const mapper = new SchemaMapper(namedSchemas(ir), schemaPointers(ir));
   mapper.defineAll();
   const defs = [...mapper.defs.values()];
   const allNames = new Set(defs.map((d) => d.name));
@@ -29,6 +31,9 @@ export function buildModels(ir: ContractIR, header: string): PythonModels {
   const body: string[] = [];
   for (const c of classes) body.push(renderClass(c, allNames));
   for (const a of aliases) body.push(renderAlias(a));
+  // Checks may name classes and aliases defined after their class: set once every name exists.
+  const checks = classes.filter((c) => c.checks.length).map((c) => `${c.name}.__wire_checks__ = (${c.checks.join(', ')},)`);
+  if (checks.length) body.push(checks.join('\n'));
   const rebuild = classes.length ? `for _model in (${classes.map((c) => c.name).join(', ')},):\n    _model.model_rebuild()\n` : '';
   const exported = [...allNames].sort();
   const source = [
@@ -53,7 +58,21 @@ export function buildModels(ir: ContractIR, header: string): PythonModels {
     '',
     rebuild,
   ].join('\n');
-  return { source: source.replace(/\n{4,}/g, '\n\n\n').replace(/[ \t]+$/gm, ''), names: mapper.keyNames, exported };
+  return { source: source.replace(/\n{4,}/g, '\n\n\n').replace(/[ \t]+$/gm, ''), names: mapper.keyNames, exported, warnings: mapper.warnings };
+}
+
+const token = (t: string) => t.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** Where each named schema is in the document: components, or the payload of the channel's first message. */
+function schemaPointers(ir: ContractIR): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const key of Object.keys(ir.schemas)) out.set(key, `#/components/schemas/${token(key)}`);
+  for (const c of ir.channels) {
+    const first = c.messages[0];
+    if (!out.has(c.dataTypeName)) out.set(c.dataTypeName, first ? `#/channels/${token(c.id)}/messages/${token(first.name)}/payload` : `#/channels/${token(c.id)}`);
+    if (c.envelopeTypeName && !out.has(c.envelopeTypeName)) out.set(c.envelopeTypeName, `#/channels/${token(c.id)}`);
+  }
+  return out;
 }
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -85,7 +104,6 @@ function renderClass(c: ClassSpec, moduleNames: ReadonlySet<string>): string {
     if (!f.required && f.defaultSrc === undefined && !f.nullable) omit.push(f.wire);
   }
   if (omit.length) lines.push(`    __wire_omit__ = frozenset({${omit.map(pyStr).join(', ')}})`);
-  if (c.checks.length) lines.push(`    __wire_checks__ = (${c.checks.join(', ')},)`);
   if (c.extraType) lines.push(`    __pydantic_extra__: dict[str, ${c.extraType}] = Field(init=False)`);
   if (fieldLines.length) lines.push('', ...fieldLines);
   return lines.join('\n');

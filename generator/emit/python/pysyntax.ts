@@ -87,44 +87,141 @@ export function snakeCase(s: string): string {
   return PY_KEYWORDS.has(n) ? `${n}_` : n;
 }
 
+/** ECMAScript's \s: WhiteSpace and LineTerminator (Python's ASCII \s is only [ \t\n\r\f\v]). */
+const JS_SPACE = ' \\t\\n\\x0b\\x0c\\r\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+
+export interface PythonRegex {
+  /** The Python `re` source (compile with re.ASCII: \d, \w, \b are ASCII as in ECMAScript). */
+  readonly source: string;
+  /** Lookaround or backreferences: pydantic's Rust engine has neither. */
+  readonly needsPythonEngine: boolean;
+  /** Set when Python's `re` cannot express the pattern (a Unicode property escape): why. */
+  readonly problem?: string;
+  /** Where the translation may still differ from ECMAScript (said once per pattern by the generator). */
+  readonly warnings: string[];
+}
+
 /**
  * An ECMAScript regex source (as JSON Schema and ajv-formats write them, `u` flag) as a Python `re` source with the
- * same matches: `$` outside a class is the end of the string only (`\Z`: Python's `$` also matches before a final
- * newline), `\u{XXXX}` becomes `\U000XXXXX`, `\d`/`\w` stay ASCII (the caller compiles with re.ASCII, as ECMAScript's
- * are), `\/` stays (a harmless escape in Python). Whether the pattern needs Python's engine (lookaround,
- * backreferences) is returned too: pydantic's default Rust engine has neither.
+ * same matches:
+ * - `$` outside a class is the end of the string only (`\Z`: Python's `$` also matches before a final newline);
+ * - `.` outside a class is `[^\n\r\u2028\u2029]` (ECMAScript's dot stops at every line terminator, Python's at \n only);
+ * - `\s` / `\S` are ECMAScript's Unicode white space (Python compiles with re.ASCII, where \s is ASCII only);
+ *   `\d`, `\w`, `\b` stay ASCII, as in ECMAScript;
+ * - named groups `(?<n>...)` → `(?P<n>...)`, `\k<n>` → `(?P=n)`; `[^]` (any character) → `[\s\S]`, `[]` (nothing) →
+ *   `(?!)`; `\cJ` → `\x0a`; `\u{1F600}` → `\U0001f600`, a surrogate pair `\ud83d\ude00` → one code point; `[` inside a
+ *   class is escaped (Python reads `[[` as a future nested set);
+ * - `\p{...}` / `\P{...}` (Unicode properties): Python's `re` has none: `problem` says so.
  */
-export function ecmaToPython(source: string): { source: string; needsPythonEngine: boolean } {
+export function ecmaToPython(source: string): PythonRegex {
   let out = '';
   let inClass = false;
+  let classStart = false;
   let needsPythonEngine = false;
+  let problem: string | undefined;
+  const warnings: string[] = [];
   for (let i = 0; i < source.length; i++) {
     const c = source[i]!;
+    const rest = source.slice(i + 1);
     if (c === '\\') {
       const next = source[i + 1] ?? '';
-      const brace = /^u\{([0-9a-fA-F]+)\}/.exec(source.slice(i + 1));
+      const brace = /^u\{([0-9a-fA-F]+)\}/.exec(rest);
       if (brace) {
-        out += `\\U${brace[1]!.padStart(8, '0')}`;
+        out += `\\U${brace[1]!.toLowerCase().padStart(8, '0')}`;
         i += brace[0].length;
+        classStart = false;
         continue;
       }
-      if (/[1-9]/.test(next) || next === 'k') needsPythonEngine = true;
-      out += c + next;
+      const pair = /^u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})/i.exec(rest);
+      if (pair) {
+        const cp = (parseInt(pair[1]!, 16) - 0xd800) * 0x400 + (parseInt(pair[2]!, 16) - 0xdc00) + 0x10000;
+        out += `\\U${cp.toString(16).padStart(8, '0')}`;
+        i += pair[0].length;
+        classStart = false;
+        continue;
+      }
+      const ctrl = /^c([A-Za-z])/.exec(rest);
+      if (ctrl) {
+        out += `\\x${(ctrl[1]!.toUpperCase().charCodeAt(0) % 32).toString(16).padStart(2, '0')}`;
+        i += 2;
+        classStart = false;
+        continue;
+      }
+      const named = /^k<([A-Za-z_][A-Za-z0-9_]*)>/.exec(rest);
+      if (named) {
+        out += `(?P=${named[1]})`;
+        i += named[0].length;
+        needsPythonEngine = true;
+        continue;
+      }
+      if ((next === 'p' || next === 'P') && rest[1] === '{') {
+        problem ??= `the Unicode property escape \\${next}{...}`;
+        const end = source.indexOf('}', i);
+        out += source.slice(i, end < 0 ? source.length : end + 1);
+        i = end < 0 ? source.length : end;
+        continue;
+      }
+      if (next === 's') {
+        out += inClass ? JS_SPACE : `[${JS_SPACE}]`;
+      } else if (next === 'S') {
+        if (inClass) {
+          warnings.push('\\S inside a character class is ASCII white space in Python');
+          out += '\\S';
+        } else out += `[^${JS_SPACE}]`;
+      } else {
+        if (/[1-9]/.test(next)) needsPythonEngine = true;
+        out += c + next;
+      }
       i++;
+      classStart = false;
       continue;
     }
     if (inClass) {
-      if (c === ']') inClass = false;
-      out += c;
+      if (c === ']' && !classStart) {
+        inClass = false;
+        out += c;
+        continue;
+      }
+      if (c === ']' && classStart) {
+        // `[]` matches nothing, `[^]` anything (ECMAScript); Python reads a leading ] as a literal
+        const negated = out.endsWith('[^');
+        out = out.slice(0, out.length - (negated ? 2 : 1)) + (negated ? '[\\s\\S]' : '(?!)');
+        inClass = false;
+        classStart = false;
+        continue;
+      }
+      classStart = false;
+      if (c === '[') out += '\\[';
+      else if ((c === '&' || c === '~' || c === '|' || c === '-') && source[i + 1] === c) out += `${c}\\`;
+      else out += c;
       continue;
     }
     if (c === '[') {
       inClass = true;
+      classStart = true;
       out += c;
+      if (source[i + 1] === '^') {
+        out += '^';
+        i++;
+      }
       continue;
     }
-    if (c === '(' && source[i + 1] === '?' && /^(=|!|<=|<!)/.test(source.slice(i + 2))) needsPythonEngine = true;
+    if (c === '(' && source[i + 1] === '?') {
+      if (/^(=|!)/.test(source.slice(i + 2))) needsPythonEngine = true;
+      if (/^<[=!]/.test(source.slice(i + 2))) {
+        needsPythonEngine = true;
+        warnings.push('a lookbehind must match a fixed width in Python');
+      } else if (/^<[A-Za-z_]/.test(source.slice(i + 2))) {
+        out += '(?P<';
+        i += 2;
+        continue;
+      }
+    }
+    if (c === '.') {
+      out += '[^\\n\\r\\u2028\\u2029]';
+      continue;
+    }
     out += c === '$' ? '\\Z' : c;
   }
-  return { source: out, needsPythonEngine };
+  return { source: out, needsPythonEngine, ...(problem !== undefined ? { problem } : {}), warnings };
 }

@@ -10,6 +10,7 @@
  * pattern); format, uniqueItems, not, min/maxProperties, propertyNames, float multipleOf → the rt checks.
  */
 import type { JsonSchema } from '../../ir.js';
+import type { Diagnostic } from '../../diagnostics.js';
 import { ecmaToPython, pyLiteral, pyStr, pyTypeName } from './pysyntax.js';
 
 export interface FieldSpec {
@@ -62,8 +63,27 @@ export class SchemaMapper {
   readonly keyNames = new Map<string, string>();
   readonly #taken = new Set<string>();
 
-  constructor(readonly schemas: Readonly<Record<string, JsonSchema>>) {
+  /** What the Python models cannot check (or check differently), each once with the schema's pointer. */
+  readonly warnings: Diagnostic[] = [];
+  readonly #warned = new Set<string>();
+
+  /** `pointers`: schema key → the JSON pointer of that schema in the document (components, or an inline payload). */
+  constructor(
+    readonly schemas: Readonly<Record<string, JsonSchema>>,
+    readonly pointers: ReadonlyMap<string, string> = new Map(),
+  ) {
     for (const key of Object.keys(schemas).sort()) this.keyNames.set(key, this.#unique(pyTypeName(key)));
+  }
+
+  #warn(message: string, pointer: string): void {
+    const k = `${message}\u0000${pointer}`;
+    if (this.#warned.has(k)) return;
+    this.#warned.add(k);
+    this.warnings.push({ message, pointer });
+  }
+
+  #ptr(key: string): string {
+    return this.pointers.get(key) ?? `${REF}${esc(key)}`;
   }
 
   #unique(base: string): string {
@@ -73,16 +93,26 @@ export class SchemaMapper {
     return n;
   }
 
+  /** (class, property) pairs a discriminated union picks its branch by. */
+  readonly #discriminated: [string, string][] = [];
+
   /** Define every named schema (a class when it is a plain object model, else an alias). */
   defineAll(): void {
     for (const [key, name] of this.keyNames) {
+      const ptr = this.#ptr(key);
       const s = this.#mergeAllOf(this.schemas[key]!) ?? this.schemas[key]!;
-      if (this.#isClass(s)) this.#defineClass(s, name);
+      if (this.#isClass(s)) this.#defineClass(s, name, ptr);
       else {
         const deps = new Set<string>();
-        const expr = this.typeOf(s, `${name}Value`, deps);
+        const expr = this.typeOf(s, `${name}Value`, deps, ptr);
         this.defs.set(name, { kind: 'alias', name, description: str(s.description), expr, deps });
       }
+    }
+    for (const [t, disc] of this.#discriminated) {
+      const spec = this.defs.get(t);
+      const f = spec?.kind === 'class' ? spec.fields.find((x) => x.wire === disc) : undefined;
+      const plain = f && /^Annotated\[(Literal\[.*\]), rt\.literal\(.*\)\]$/.exec(f.type);
+      if (f && plain) (f as { type: string }).type = plain[1]!;
     }
   }
 
@@ -141,7 +171,9 @@ export class SchemaMapper {
     return props.length > 0 || required.length > 0 || s.additionalProperties === false || ['oneOf', 'anyOf'].some((k) => Array.isArray(s[k]));
   }
 
-  /** allOf whose parts are all object schemas: one schema with every part's properties and required keys. */
+  /** allOf whose parts are all object schemas: one schema with every part's properties and required keys. Not when a
+   *  part forbids extra keys that another part declares (JSON Schema applies each part's additionalProperties to its
+   *  own properties only): then every part is checked on its own (rt.also). */
   #mergeAllOf(s: JsonSchema): JsonSchema | null {
     if (!Array.isArray(s.allOf)) return null;
     const parts = s.allOf.map((p) => this.#deref(p as Schema));
@@ -154,8 +186,16 @@ export class SchemaMapper {
       if (isObj(p.properties)) Object.assign(properties, p.properties);
       if (Array.isArray(p.required)) for (const r of p.required) required.add(String(r));
     }
+    const names = [...Object.keys(properties), ...required];
+    for (const p of all) {
+      if (p.additionalProperties === undefined || p.additionalProperties === true) continue;
+      const mine = new Set(isObj(p.properties) ? Object.keys(p.properties) : []);
+      if (names.some((n) => !mine.has(n)) || isObj(p.patternProperties)) return null;
+    }
+    if (all.some((p) => KEYWORD_CHECKS.some((k) => k in p))) return null;
     const forbid = all.some((p) => p.additionalProperties === false);
     const groups = all.flatMap((p) => (['oneOf', 'anyOf'] as const).filter((k) => Array.isArray(p[k])).map((k) => ({ [k]: p[k] })));
+    if (groups.length > 1) return null;
     return {
       ...own,
       type: 'object',
@@ -167,8 +207,8 @@ export class SchemaMapper {
     };
   }
 
-  /** A Python type expression for a schema; `hint` names the classes inline objects become. */
-  typeOf(s: Schema, hint: string, deps: Set<string>): string {
+  /** A Python type expression for a schema; `hint` names the classes inline objects become, `ptr` is its pointer. */
+  typeOf(s: Schema, hint: string, deps: Set<string>, ptr = '#'): string {
     if (s === undefined || s === true) return 'Any';
     if (s === false) return 'Annotated[Any, rt.not_(Any)]';
     if (typeof s.$ref === 'string') {
@@ -177,43 +217,59 @@ export class SchemaMapper {
       deps.add(name);
       return name;
     }
+    this.#unsupported(s, ptr);
     const merged = this.#mergeAllOf(s);
-    if (merged) return this.typeOf(merged, hint, deps);
+    if (merged) return this.typeOf(merged, hint, deps, ptr);
     if (Array.isArray(s.allOf) || 'not' in s) {
       const { allOf, not, ...rest } = s;
       const extras = [
-        ...((allOf as Schema[] | undefined) ?? []).map((p, i) => `rt.also(${this.typeOf(p, `${hint}Part${i}`, deps)})`),
-        ...(not !== undefined ? [`rt.not_(${this.typeOf(not as Schema, `${hint}Not`, deps)})`] : []),
+        ...((allOf as Schema[] | undefined) ?? []).map((p, i) => `rt.also(${this.typeOf(p, `${hint}Part${i}`, deps, `${ptr}/allOf/${i}`)})`),
+        ...(not !== undefined ? [`rt.not_(${this.typeOf(not as Schema, `${hint}Not`, deps, `${ptr}/not`)})`] : []),
       ];
-      return `Annotated[${this.typeOf(rest, hint, deps)}, ${extras.join(', ')}]`;
+      return `Annotated[${this.typeOf(rest, hint, deps, ptr)}, ${extras.join(', ')}]`;
     }
     for (const k of ['oneOf', 'anyOf'] as const) {
       if (!Array.isArray(s[k]) || requiredOnly(s[k] as Schema[])) continue;
       const { [k]: branches, ...rest } = s;
       const structural = ['type', 'properties', 'items', 'enum', 'const', 'additionalProperties'].some((x) => x in rest);
-      const u = this.#union(k, branches as Schema[], hint, deps, typeof s.discriminator === 'string' ? s.discriminator : undefined);
-      return structural ? `Annotated[${this.typeOf(rest, hint, deps)}, rt.also(${u})]` : u;
+      const u = this.#union(k, branches as Schema[], hint, deps, typeof s.discriminator === 'string' ? s.discriminator : undefined, `${ptr}/${k}`);
+      return structural ? `Annotated[${this.typeOf(rest, hint, deps, ptr)}, rt.also(${u})]` : u;
     }
     if (Array.isArray(s.enum) || 'const' in s) return this.#literal(s);
     const types = typesOf(s);
-    if (types === null) return 'Any';
-    const rendered = [...new Set(types)].filter((t) => t !== 'null').map((t) => this.#single(t, s, hint, deps));
+    if (types === null) {
+      // No type: the value keywords of one JSON type (a pattern, bounds, items) apply to values of that type only;
+      // the models give such schemas no type, so these go unchecked.
+      for (const k of UNTYPED_UNCHECKED) if (k in s) this.#warn(`"${k}" without a "type" is not checked by the Python models`, `${ptr}/${k}`);
+      return this.#withKeywordChecks('Any', s, hint, deps, ptr, false);
+    }
+    const rendered = [...new Set(types)].filter((t) => t !== 'null').map((t) => this.#single(t, s, hint, deps, ptr));
     const nullable = types.includes('null');
     if (rendered.length === 0) return 'None';
     const core = rendered.length === 1 ? rendered[0]! : `Annotated[Union[${rendered.join(', ')}], rt.union("type", (${rendered.join(', ')}), False)]`;
     return nullable ? `Optional[${core}]` : core;
   }
 
+  /** Keywords the Python models do not check: one generator warning each, with its pointer. */
+  #unsupported(s: JsonSchema, ptr: string): void {
+    for (const k of UNCHECKED) if (k in s) this.#warn(`"${k}" is not checked by the Python models`, `${ptr}/${k}`);
+  }
+
   #literal(s: JsonSchema): string {
     const values: unknown[] = Array.isArray(s.enum) ? s.enum : [s.const];
     const rule = Array.isArray(s.enum) ? 'enum' : 'const';
+    const types = typesOf(s);
+    const typesSrc = types === null ? 'None' : `(${types.map(pyStr).join(', ')},)`;
     const simple = values.every((v) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v)));
-    if (simple) return `Literal[${values.map(pyLiteral).join(', ')}]`;
-    return `Annotated[Any, rt.equals(${pyLiteral(values)}, ${pyStr(rule)})]`;
+    if (simple) {
+      const lit = `Literal[${values.map(pyLiteral).join(', ')}]`;
+      return rule === 'enum' && types === null && values.length > 1 ? lit : `Annotated[${lit}, rt.literal(${pyStr(rule)}, ${pyLiteral(values)}, ${typesSrc})]`;
+    }
+    return `Annotated[Any, rt.equals(${pyLiteral(values)}, ${pyStr(rule)}, ${typesSrc})]`;
   }
 
-  #union(rule: 'oneOf' | 'anyOf', branches: Schema[], hint: string, deps: Set<string>, discriminator?: string): string {
-    const types = branches.map((b, i) => this.typeOf(b, `${hint}Option${i}`, deps));
+  #union(rule: 'oneOf' | 'anyOf', branches: Schema[], hint: string, deps: Set<string>, discriminator: string | undefined, ptr: string): string {
+    const types = branches.map((b, i) => this.typeOf(b, `${hint}Option${i}`, deps, `${ptr}/${i}`));
     if (types.length === 1) return types[0]!;
     const disc = this.#discriminator(branches, types, discriminator);
     let exclusive = rule === 'oneOf' && disc === null;
@@ -221,6 +277,8 @@ export class SchemaMapper {
       const sets = branches.map((b) => this.#jsonTypes(b));
       exclusive = sets.some((a, i) => sets.some((b, j) => j > i && [...a].some((x) => b.has(x))));
     }
+    // pydantic reads a discriminator's values from a plain Literal (no validator around it): see defineAll
+    if (disc) for (const t of types) this.#discriminated.push([t, disc]);
     const tuple = `(${types.join(', ')},)`;
     const meta = [...(disc ? [`Field(discriminator=${pyStr(disc)})`] : []), `rt.union(${pyStr(rule)}, ${tuple}, ${exclusive ? 'True' : 'False'})`];
     return `Annotated[Union[${types.join(', ')}], ${meta.join(', ')}]`;
@@ -246,7 +304,18 @@ export class SchemaMapper {
     return null;
   }
 
-  #single(t: string, s: JsonSchema, hint: string, deps: Set<string>): string {
+  /** A pattern as `rt.pattern(...)`: compiled when the module loads, never breaking the import (see _runtime.pattern). */
+  #pattern(source: string, ptr: string): string {
+    const py = ecmaToPython(source);
+    for (const w of py.warnings) this.#warn(`pattern /${source}/: ${w}`, ptr);
+    if (py.problem !== undefined) {
+      this.#warn(`pattern /${source}/ cannot be checked by Python's re (${py.problem}): every value of this field is refused with an error naming the pattern`, ptr);
+      return `rt.pattern(${pyStr(py.source)}, ${pyStr(source)}, ${pyStr(py.problem)})`;
+    }
+    return `rt.pattern(${pyStr(`(?a)${py.source}`)}, ${pyStr(source)})`;
+  }
+
+  #single(t: string, s: JsonSchema, hint: string, deps: Set<string>, ptr: string): string {
     const f: string[] = [];
     const extra: string[] = [];
     const num = (k: string, arg: string) => typeof s[k] === 'number' && f.push(`${arg}=${pyLiteral(s[k])}`);
@@ -254,7 +323,7 @@ export class SchemaMapper {
       case 'string': {
         num('minLength', 'min_length');
         num('maxLength', 'max_length');
-        if (typeof s.pattern === 'string') f.push(`pattern=${pyStr(`(?a)${ecmaToPython(s.pattern).source}`)}`);
+        if (typeof s.pattern === 'string') extra.push(this.#pattern(s.pattern, `${ptr}/pattern`));
         if (typeof s.format === 'string') extra.push(`rt.fmt_if_known(${pyStr(s.format)})`);
         return annotate('str', f, extra);
       }
@@ -274,59 +343,104 @@ export class SchemaMapper {
       case 'boolean':
         return 'bool';
       case 'array': {
-        const item = Array.isArray(s.items) ? 'Any' : this.typeOf(s.items as Schema, `${hint}Item`, deps);
+        const tuple = Array.isArray(s.items);
+        const item = tuple ? 'Any' : this.typeOf(s.items as Schema, `${hint}Item`, deps, `${ptr}/items`);
         num('minItems', 'min_length');
         num('maxItems', 'max_length');
         if (s.uniqueItems === true) extra.push('rt.unique_items()');
+        if (tuple) {
+          const items = (s.items as Schema[]).map((x, i) => this.typeOf(x, `${hint}Item${i}`, deps, `${ptr}/items/${i}`));
+          const add = s.additionalItems === false ? 'False' : isObj(s.additionalItems) ? this.typeOf(s.additionalItems, `${hint}Additional`, deps, `${ptr}/additionalItems`) : 'None';
+          extra.push(`rt.tuple_items((${items.map((x) => `${x}, `).join('')}), ${add})`);
+        }
+        if ('contains' in s) extra.push(`rt.contains(${this.typeOf(s.contains as Schema, `${hint}Contains`, deps, `${ptr}/contains`)})`);
         return annotate(`list[${item}]`, f, extra);
       }
       case 'object':
-        return this.#objectType(s, hint, deps);
+        return this.#objectType(s, hint, deps, ptr);
       default:
         return 'Any';
     }
   }
 
-  #objectType(s: JsonSchema, hint: string, deps: Set<string>): string {
+  /** The object-level keyword checks (patternProperties, propertyNames, dependencies, if/then/else) as rt calls. */
+  #objectChecks(s: JsonSchema, hint: string, deps: Set<string>, ptr: string, declared: string[]): string[] {
+    const checks: string[] = [];
+    if (isObj(s.patternProperties) && Object.keys(s.patternProperties).length > 0) {
+      const pats = Object.entries(s.patternProperties).map(([src, sub], i) => {
+        const py = ecmaToPython(src);
+        if (py.problem !== undefined) this.#warn(`patternProperties key /${src}/ cannot be checked by Python's re (${py.problem})`, `${ptr}/patternProperties`);
+        return `(${pyStr(`(?a)${py.source}`)}, ${this.typeOf(sub as Schema, `${hint}Pattern${i}`, deps, `${ptr}/patternProperties/${esc(src)}`)})`;
+      });
+      const add = s.additionalProperties === false ? 'False' : isObj(s.additionalProperties) ? this.typeOf(s.additionalProperties, `${hint}Value`, deps, `${ptr}/additionalProperties`) : 'None';
+      checks.push(`rt.pattern_properties((${pats.map((p) => `${p}, `).join('')}), ${add}, ${pyLiteral(declared)})`);
+    }
+    if (isObj(s.dependencies)) {
+      const entries = Object.entries(s.dependencies).map(([k, d]) => `${pyStr(k)}: ${Array.isArray(d) ? pyLiteral(d) : this.typeOf(d as Schema, `${hint}Dependency`, deps, `${ptr}/dependencies/${esc(k)}`)}`);
+      checks.push(`rt.dependencies({${entries.join(', ')}})`);
+    }
+    if ('if' in s && ('then' in s || 'else' in s)) {
+      const part = (k: string, n: string) => (k in s ? this.typeOf(s[k] as Schema, `${hint}${n}`, deps, `${ptr}/${k}`) : 'None');
+      checks.push(`rt.if_then_else(${part('if', 'If')}, ${part('then', 'Then')}, ${part('else', 'Else')})`);
+    }
+    return checks;
+  }
+
+  /** Keyword checks on a schema without a type (`Any`): the object and array keywords apply to such values too. */
+  #withKeywordChecks(base: string, s: JsonSchema, hint: string, deps: Set<string>, ptr: string, _object: boolean): string {
+    const checks = this.#objectChecks(s, hint, deps, ptr, isObj(s.properties) ? Object.keys(s.properties) : []);
+    return checks.length ? `Annotated[${base}, ${checks.map((c) => `rt.before(${c})`).join(', ')}]` : base;
+  }
+
+  #objectType(s: JsonSchema, hint: string, deps: Set<string>, ptr: string): string {
     const objectSchema = { ...s, type: 'object' };
     if (this.#isClass(objectSchema)) {
       const name = this.#unique(pyTypeName(hint));
-      this.#defineClass(objectSchema, name);
+      this.#defineClass(objectSchema, name, ptr);
       deps.add(name);
       return name;
     }
     let key = 'str';
-    let value = isObj(s.additionalProperties) ? this.typeOf(s.additionalProperties, `${hint}Value`, deps) : 'Any';
-    const names = isObj(s.propertyNames) && typeof s.propertyNames.pattern === 'string' ? s.propertyNames.pattern : undefined;
-    if (names !== undefined) key = `Annotated[str, rt.key_pattern(${pyStr(ecmaToPython(names).source)}, "propertyNames")]`;
     const pp = isObj(s.patternProperties) ? Object.entries(s.patternProperties) : [];
-    if (pp.length === 1 && s.additionalProperties === false) {
-      key = `Annotated[str, rt.key_pattern(${pyStr(ecmaToPython(pp[0]![0]).source)}, "additionalProperties")]`;
-      value = this.typeOf(pp[0]![1] as Schema, `${hint}Value`, deps);
+    const simplePattern = pp.length === 1 && s.additionalProperties === false;
+    let value = isObj(s.additionalProperties) && pp.length === 0 ? this.typeOf(s.additionalProperties, `${hint}Value`, deps, `${ptr}/additionalProperties`) : 'Any';
+    if (isObj(s.propertyNames)) key = this.typeOf({ type: 'string', ...s.propertyNames }, `${hint}Key`, deps, `${ptr}/propertyNames`);
+    const meta: string[] = [];
+    if (simplePattern) {
+      const py = ecmaToPython(pp[0]![0]);
+      key = `Annotated[${key}, rt.key_pattern(${pyStr(`(?a)${py.source}`)}, "additionalProperties")]`;
+      value = this.typeOf(pp[0]![1] as Schema, `${hint}Value`, deps, `${ptr}/patternProperties/${esc(pp[0]![0])}`);
     }
-    const meta = typeof s.minProperties === 'number' || typeof s.maxProperties === 'number' ? [`rt.properties_count(${lit(s.minProperties)}, ${lit(s.maxProperties)})`] : [];
+    if (typeof s.minProperties === 'number' || typeof s.maxProperties === 'number') meta.push(`rt.properties_count(${lit(s.minProperties)}, ${lit(s.maxProperties)})`);
+    const checks = this.#objectChecks(simplePattern ? { ...s, patternProperties: undefined } : s, hint, deps, ptr, []);
+    meta.push(...checks.map((c) => `rt.before(${c})`));
     return annotate(`dict[${key}, ${value}]`, [], meta);
   }
 
-  #defineClass(s: JsonSchema, name: string): void {
+  #defineClass(s: JsonSchema, name: string, ptr: string): void {
     const deps = new Set<string>();
+    const patterns = isObj(s.patternProperties) && Object.keys(s.patternProperties).length > 0;
     const spec: ClassSpec = {
       kind: 'class',
       name,
       description: str(s.description),
-      extra: s.additionalProperties === false ? 'forbid' : isObj(s.additionalProperties) ? 'allow' : 'ignore',
+      // patternProperties: the undeclared keys are rt.pattern_properties' to check (and keep)
+      extra: patterns ? 'allow' : s.additionalProperties === false ? 'forbid' : isObj(s.additionalProperties) ? 'allow' : 'ignore',
       checks: [],
       fields: [],
       deps,
     };
     this.defs.set(name, spec); // before the fields: a recursive schema refers to itself
+    this.#unsupported(s, ptr);
     const props = isObj(s.properties) ? (s.properties as Record<string, Schema>) : {};
     const required = new Set(Array.isArray(s.required) ? s.required.map(String) : []);
     for (const [wire, ps] of Object.entries(props)) {
-      const type = this.typeOf(ps, `${name}${pascal(wire)}`, deps);
+      const type = this.typeOf(ps, `${name}${pascal(wire)}`, deps, `${ptr}/properties/${esc(wire)}`);
       const target = this.#deref(ps);
+      const nullable = this.acceptsNull(ps);
       const def = isObj(ps) && 'default' in ps ? ps.default : isObj(target) && 'default' in target ? target.default : undefined;
-      const hasDefault = def !== undefined;
+      // `default: null` on a field that refuses null is no default: the field stays unset (and out of dumps).
+      const hasDefault = def !== undefined && !(def === null && !nullable);
       spec.fields.push({
         wire,
         type,
@@ -334,19 +448,36 @@ export class SchemaMapper {
         defaultSrc: hasDefault ? pyLiteral(def) : undefined,
         factory: hasDefault && typeof def === 'object' && def !== null,
         description: str(isObj(ps) ? ps.description : undefined) ?? str(isObj(target) ? target.description : undefined),
-        nullable: this.acceptsNull(ps),
+        nullable,
       });
     }
     const missing = [...required].filter((r) => !(r in props));
     if (missing.length > 0) spec.checks.push(`rt.required_keys(${pyLiteral(missing)})`);
-    if (isObj(s.additionalProperties)) (spec as { extraType?: string }).extraType = this.typeOf(s.additionalProperties, `${name}Value`, deps);
+    if (isObj(s.additionalProperties) && !patterns) (spec as { extraType?: string }).extraType = this.typeOf(s.additionalProperties, `${name}Value`, deps, `${ptr}/additionalProperties`);
     for (const k of ['oneOf', 'anyOf'] as const) {
       if (Array.isArray(s[k]) && requiredOnly(s[k] as Schema[])) {
         spec.checks.push(`rt.any_required(${pyLiteral((s[k] as JsonSchema[]).map((b) => b.required))}, ${pyStr(k)})`);
       }
     }
     if (typeof s.minProperties === 'number' || typeof s.maxProperties === 'number') spec.checks.push(`rt.properties_between(${lit(s.minProperties)}, ${lit(s.maxProperties)})`);
+    if (isObj(s.propertyNames)) spec.checks.push(`rt.property_names(${this.typeOf({ type: 'string', ...s.propertyNames }, `${name}Key`, deps, `${ptr}/propertyNames`)})`);
+    spec.checks.push(...this.#objectChecks(s, name, deps, ptr, Object.keys(props)));
   }
+}
+
+/** Keywords with an rt check: a schema holding one is not merged into an allOf model. */
+const KEYWORD_CHECKS = ['patternProperties', 'propertyNames', 'dependencies', 'if', 'not', 'allOf'];
+
+/** Draft-07 keywords the TypeScript validators check and the Python models do not (warned per schema). Empty now:
+ *  every assertion keyword Ajv checks has a Python counterpart, except in schemas without a type (below). */
+const UNCHECKED: string[] = [];
+
+/** Value keywords ignored on a schema without `type` (and without properties/items that imply one). */
+const UNTYPED_UNCHECKED = ['pattern', 'minLength', 'maxLength', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'contains', 'minItems', 'maxItems', 'uniqueItems', 'additionalItems', 'propertyNames', 'minProperties', 'maxProperties'];
+
+/** A JSON pointer token. */
+function esc(token: string): string {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 function lit(v: unknown): string {
