@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import { fromPointer, toPointer, type Diagnostic } from './diagnostics.js';
+import { isDataKeyword } from './schema-scan.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -149,7 +150,7 @@ export async function bundle(doc: Obj, mainPath: string, readFile: ReadFile): Pr
     const o: Obj = {};
     for (const [k, v] of Object.entries(value)) {
       // Examples, defaults and consts are data, not references.
-      const value = k === 'examples' || k === 'example' || k === 'default' || k === 'const' || k === 'enum' ? v : await rewrite(v, file, [...where, k]);
+      const value = isDataKeyword(k) ? v : await rewrite(v, file, [...where, k]);
       // `__proto__` as a key (a property named so) stays an own property: an assignment would set the prototype.
       Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
     }
@@ -179,7 +180,7 @@ export function hasExternalRefs(v: unknown): boolean {
   if (!isObj(v)) return false;
   for (const [k, x] of Object.entries(v)) {
     if (k === '$ref' && typeof x === 'string' && !x.startsWith('#')) return true;
-    if (k !== 'examples' && k !== 'example' && k !== 'default' && k !== 'const' && k !== 'enum' && hasExternalRefs(x)) return true;
+    if (!isDataKeyword(k) && hasExternalRefs(x)) return true;
   }
   return false;
 }

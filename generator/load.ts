@@ -10,7 +10,7 @@
  * Every problem is collected, then thrown together as one ContractLoadError. The IR holds no parser objects
  * and is ordered deterministically (channels by id, schemas by name).
  */
-import { forEachSchema, isKnownFormat, isUnknownKeyword } from './schema-scan.js';
+import { forEachSchema, isDataKeyword, isKnownFormat, isUnknownKeyword } from './schema-scan.js';
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { readFile } from 'node:fs/promises';
@@ -1109,7 +1109,7 @@ class Reader {
     }
     const out: Obj = {};
     for (const [k, x] of Object.entries(v)) {
-      put(out, k, k === 'default' || k === 'const' || k === 'enum' || k === 'examples' || k === 'example' ? x : this.inlineForeignRefs(x, seen));
+      put(out, k, isDataKeyword(k) ? x : this.inlineForeignRefs(x, seen));
     }
     return out;
   }
@@ -1297,7 +1297,7 @@ function renameRefs(v: unknown, renamed: ReadonlyMap<string, string>): unknown {
       const key = fromPointer(`#/${slash < 0 ? rest : rest.slice(0, slash)}`)[0]!;
       const name = renamed.get(key);
       put(out, k, name === undefined ? x : `${SCHEMA_PREFIX}${name}${slash < 0 ? '' : rest.slice(slash)}`);
-    } else if (k === 'default' || k === 'const' || k === 'enum' || k === 'examples' || k === 'example') put(out, k, x as Json);
+    } else if (isDataKeyword(k)) put(out, k, x as Json);
     else put(out, k, renameRefs(x, renamed) as Json);
   }
   return out;
@@ -1316,7 +1316,7 @@ function stripExtensions(v: Json): Json {
   const out: Obj = {};
   for (const [k, x] of Object.entries(v)) {
     if (k.startsWith('x-')) continue;
-    if (k === 'default' || k === 'const' || k === 'enum' || k === 'examples' || k === 'example') put(out, k, x);
+    if (isDataKeyword(k)) put(out, k, x);
     else if ((k === 'properties' || k === 'patternProperties' || k === 'definitions') && isObj(x)) {
       // keys here are property names, not keywords
       put(out, k, Object.fromEntries(Object.entries(x).map(([pk, pv]) => [pk, stripExtensions(pv)])));

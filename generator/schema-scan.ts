@@ -30,6 +30,13 @@ const KNOWN_KEYWORDS = new Set([
   'discriminator', 'externalDocs', 'deprecated', 'example',
 ]);
 
+/** Keywords whose value is data, not schemas: their contents are never refs or keywords to walk into. */
+const DATA_KEYWORDS = new Set(['default', 'const', 'enum', 'examples', 'example']);
+
+export function isDataKeyword(key: string): boolean {
+  return DATA_KEYWORDS.has(key);
+}
+
 /** Calls `visit` for every schema object in `schema` (itself included), with its pointer. */
 export function forEachSchema(schema: unknown, pointer: string, visit: (s: Readonly<Record<string, unknown>>, pointer: string) => void): void {
   if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return;

@@ -41,6 +41,8 @@ export function createTopicCatalog<C extends AnyChannelDescriptor>(
   parameterEnums: ParameterEnums = {},
 ): TopicCatalog<C> {
   const root = newNode<C>();
+  // Each channel's address with its parameter names dropped (`a/{x}` and `a/{y}` are one template), once.
+  const templates = new Map<C, string>(channels.map((c) => [c, c.address.replace(/\{[^{}]*\}/g, '{}')]));
   for (const channel of channels) {
     if (channel.address === '') continue;
     let node = root;
@@ -95,18 +97,16 @@ export function createTopicCatalog<C extends AnyChannelDescriptor>(
   const validateBy = (topic: string, check: (channel: C) => ValidationResult): ValidationResult => {
     const all = resolveAll(topic);
     if (all.length === 0) return unknownTopic(topic);
-    const shape = templateOf(all[0]!.channel.address);
+    const shape = templates.get(all[0]!.channel);
     let first: ValidationResult | undefined;
     for (const { channel } of all) {
-      if (templateOf(channel.address) !== shape) break;
+      if (templates.get(channel) !== shape) break;
       const r = check(channel);
       if (r.ok) return r;
       first ??= r;
     }
     return first!;
   };
-
-  const templateOf = (address: string): string => address.replace(/\{[^{}]*\}/g, '{}');
 
   const unknownTopic = (topic: string): ValidationResult => ({
     ok: false,

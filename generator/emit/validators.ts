@@ -8,7 +8,7 @@ import type { ContractIR, JsonSchema } from '../ir.js';
 import { GenerateError, fromPointer } from '../diagnostics.js';
 import { channelNames, messageValidatorNames } from '../names.js';
 import { namedSchemas } from './types.js';
-import { annotationsIn, forEachSchema } from '../schema-scan.js';
+import { annotationsIn, forEachSchema, isDataKeyword } from '../schema-scan.js';
 import { doc, tsHeader, type GeneratedFile } from './header.js';
 
 const NAMED_ID = 'urn:schema:';
@@ -35,7 +35,7 @@ function rewriteRefs(v: unknown): unknown {
         const slash = rest.indexOf('/');
         const key = fromPointer(`#/${slash < 0 ? rest : rest.slice(0, slash)}`)[0]!;
         o[k] = slash < 0 ? namedId(key) : `${namedId(key)}#${rest.slice(slash)}`;
-      } else if (k === 'default' || k === 'examples' || k === 'const' || k === 'enum') o[k] = x;
+      } else if (isDataKeyword(k)) o[k] = x;
       else o[k] = rewriteRefs(x);
     }
     return o;
@@ -46,7 +46,7 @@ function rewriteRefs(v: unknown): unknown {
 /** The schema id a channel validator compiles: the named schema's own id for a `$ref`, else an inline id. */
 function schemaId(ajv: { addSchema(s: object, key?: string): unknown }, s: JsonSchema, inlineId: string, prepare: (schema: object) => object): string {
   const ref = typeof s.$ref === 'string' ? s.$ref : undefined;
-  if (ref && Object.keys(s).length === 1) return String(rewriteRefs({ $ref: ref }) && (rewriteRefs({ $ref: ref }) as { $ref: string }).$ref);
+  if (ref && Object.keys(s).length === 1) return (rewriteRefs({ $ref: ref }) as { $ref: string }).$ref;
   ajv.addSchema(prepare({ ...(rewriteRefs(s) as object), $id: inlineId }));
   return inlineId;
 }
